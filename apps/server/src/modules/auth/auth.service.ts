@@ -1,0 +1,217 @@
+import { type Me, PERMISSIONS, roleHas } from '@linli/shared';
+import type { Config } from '../../platform/config';
+import type { RequestMeta, ServiceContext } from '../../platform/context';
+import type { Db } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { randomToken, sha256 } from '../../platform/ids';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/passwords';
+import type { Actor } from '../../platform/scope';
+import { writeAudit } from '../audit/audit.service';
+import { findLiveToken, touchToken } from '../tokens/tokens.repository';
+import { presentGrant } from '../users/users.presenter';
+import {
+  findUserById,
+  findUserByUsername,
+  grantsOfUsers,
+  toActiveGrants,
+  updateUserRow,
+} from '../users/users.repository';
+import type { UserRow } from '../users/users.table';
+import {
+  findLiveSession,
+  insertSession,
+  revokeSession,
+  revokeSessionsOfUser,
+  touchSession,
+} from './auth.repository';
+
+/** Sliding expiry is written at most this often, so reads do not each cost a write. */
+const TOUCH_INTERVAL_MS = 5 * 60_000;
+
+export async function login(
+  db: Db,
+  config: Config,
+  meta: RequestMeta,
+  input: { username: string; password: string },
+): Promise<{ token: string; userId: string }> {
+  const user = await findUserByUsername(db, input.username);
+  if (!user) {
+    await burnPasswordCheck(input.password);
+    throw new AppError('auth.invalid_credentials');
+  }
+  const now = new Date();
+  if (user.lockedUntil && user.lockedUntil > now) {
+    throw new AppError('auth.locked', {
+      minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000),
+    });
+  }
+  const ok = await verifyPassword(user.passwordHash, input.password);
+  const ctx = actorContext(db, config, meta, user);
+  if (!ok) {
+    const failures = user.failedLoginCount + 1;
+    const lock = failures >= config.loginMaxFailures;
+    await db.transaction(async (tx) => {
+      await updateUserRow(
+        tx,
+        user.id,
+        {
+          failedLoginCount: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(now.getTime() + config.loginLockMinutes * 60_000) : user.lockedUntil,
+        },
+        false,
+      );
+      await writeAudit(tx, ctx, {
+        action: lock ? 'auth.lockout' : 'auth.login_failed',
+        entityType: 'user',
+        entityId: user.id,
+        scope: user,
+      });
+    });
+    if (lock) throw new AppError('auth.locked', { minutes: config.loginLockMinutes });
+    throw new AppError('auth.invalid_credentials');
+  }
+  // The password is checked before the account state, so a disabled account reveals nothing to a guesser.
+  if (user.status !== 'active') throw new AppError('auth.disabled');
+  const token = randomToken();
+  await db.transaction(async (tx) => {
+    await insertSession(tx, {
+      id: sha256(token),
+      userId: user.id,
+      csrfToken: randomToken(24),
+      expiresAt: new Date(now.getTime() + config.sessionTtlHours * 3_600_000),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+    await updateUserRow(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }, false);
+    await writeAudit(tx, ctx, { action: 'auth.login', entityType: 'user', entityId: user.id, scope: user });
+  });
+  return { token, userId: user.id };
+}
+
+function actorContext(db: Db, config: Config, meta: RequestMeta, user: UserRow): ServiceContext {
+  return {
+    db,
+    config,
+    meta,
+    locale: 'zh-CN',
+    actor: {
+      kind: 'user',
+      userId: user.id,
+      tokenId: null,
+      name: user.name,
+      grants: [],
+      sessionId: null,
+      csrfToken: null,
+      mustChangePassword: user.mustChangePassword,
+    },
+  };
+}
+
+export async function logout(ctx: ServiceContext): Promise<void> {
+  if (!ctx.actor.sessionId || !ctx.actor.userId) return;
+  const user = await findUserById(ctx.db, ctx.actor.userId);
+  await ctx.db.transaction(async (tx) => {
+    await revokeSession(tx, ctx.actor.sessionId!);
+    if (user)
+      await writeAudit(tx, ctx, {
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: user.id,
+        scope: user,
+      });
+  });
+}
+
+/** Cookie → actor. Null when the session is unknown, expired, revoked or its user disabled. */
+export async function actorFromSession(db: Db, config: Config, token: string): Promise<Actor | null> {
+  const id = sha256(token);
+  const found = await findLiveSession(db, id);
+  if (!found || found.user.status !== 'active') return null;
+  const now = Date.now();
+  if (now - found.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await touchSession(db, id, new Date(now + config.sessionTtlHours * 3_600_000));
+  }
+  const grants = (await grantsOfUsers(db, [found.user.id])).get(found.user.id) ?? [];
+  return {
+    kind: 'user',
+    userId: found.user.id,
+    tokenId: null,
+    name: found.user.name,
+    grants: await toActiveGrants(db, grants),
+    sessionId: id,
+    csrfToken: found.session.csrfToken,
+    mustChangePassword: found.user.mustChangePassword,
+  };
+}
+
+/** Bearer token → actor holding exactly the token's one role. */
+export async function actorFromApiToken(db: Db, secret: string): Promise<Actor | null> {
+  const found = await findLiveToken(db, sha256(secret));
+  if (!found) return null;
+  if (!found.token.lastUsedAt || Date.now() - found.token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await touchToken(db, found.token.id);
+  }
+  const grants = await toActiveGrants(db, [
+    {
+      id: found.token.id,
+      role: found.token.role as never,
+      area: found.area,
+      via: 'grant',
+      delegationId: null,
+      endsAt: found.token.expiresAt,
+    },
+  ]);
+  return {
+    kind: 'token',
+    userId: null,
+    tokenId: found.token.id,
+    name: found.token.name,
+    grants,
+    sessionId: null,
+    csrfToken: null,
+    mustChangePassword: false,
+  };
+}
+
+export async function getMe(ctx: ServiceContext): Promise<Me> {
+  const user = ctx.actor.userId ? await findUserById(ctx.db, ctx.actor.userId) : null;
+  if (!user) throw new AppError('auth.unauthenticated');
+  const grants = (await grantsOfUsers(ctx.db, [user.id])).get(user.id) ?? [];
+  return {
+    user: {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      phone: user.phone,
+      mustChangePassword: user.mustChangePassword,
+    },
+    grants: grants.map(presentGrant),
+    permissions: PERMISSIONS.filter((p) => grants.some((g) => roleHas(g.role, p))),
+    csrfToken: ctx.actor.csrfToken ?? '',
+  };
+}
+
+/** Other sessions of the user end; the one that changed the password stays signed in. */
+export async function changePassword(ctx: ServiceContext, currentPassword: string, newPassword: string) {
+  const user = ctx.actor.userId ? await findUserById(ctx.db, ctx.actor.userId) : null;
+  if (!user) throw new AppError('auth.unauthenticated');
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new AppError(
+      'auth.wrong_password',
+      {},
+      { issues: [{ path: 'currentPassword', code: 'wrong_password' }] },
+    );
+  }
+  const passwordHash = await hashPassword(newPassword);
+  await ctx.db.transaction(async (tx) => {
+    await updateUserRow(tx, user.id, { passwordHash, mustChangePassword: false }, false);
+    await revokeSessionsOfUser(tx, user.id, ctx.actor.sessionId ?? undefined);
+    await writeAudit(tx, ctx, {
+      action: 'auth.change_password',
+      entityType: 'user',
+      entityId: user.id,
+      scope: user,
+      changes: { password: { from: '[redacted]', to: '[redacted]' } },
+    });
+  });
+}

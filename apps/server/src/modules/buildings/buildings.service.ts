@@ -1,0 +1,239 @@
+import type { BuildingSpec, BuildingUpdate, DwellingCreate, DwellingUpdate } from '@linli/shared';
+import type { z } from 'zod';
+import { assertVersion } from '../../platform/concurrency';
+import type { ServiceContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { assertInScope, authorize } from '../../platform/scope';
+import { areaNotFound, invalidParent } from '../areas/areas.errors';
+import { findAreaInScope } from '../areas/areas.repository';
+import { diffFields, writeAudit } from '../audit/audit.service';
+import {
+  buildingNotFound,
+  duplicateBuildingName,
+  duplicateDwelling,
+  dwellingNotFound,
+  floorOutOfRange,
+} from './buildings.errors';
+import { presentBuilding, presentBuildingDetail, presentDwelling } from './buildings.presenter';
+import {
+  buildingNameTaken,
+  dwellingNumberTaken,
+  dwellingsOf,
+  entrancesOf,
+  findBuildingInScope,
+  findDwellingInScope,
+  insertBuilding,
+  insertDwelling,
+  insertDwellings,
+  insertEntrances,
+  listBuildingsOfCompound,
+  updateBuildingRow,
+  updateDwellingRow,
+} from './buildings.repository';
+import { entranceName, generateDwellings } from './buildings.rules';
+import type { BuildingRow } from './buildings.table';
+
+const BUILDING_FIELDS = [
+  'name',
+  'kind',
+  'floors',
+  'entranceCount',
+  'roomsPerFloor',
+  'builtYear',
+  'notes',
+] as const;
+const DWELLING_FIELDS = ['number', 'floor', 'status', 'entranceId'] as const;
+
+export async function listBuildings(ctx: ServiceContext, compoundId: string) {
+  const scope = authorize(ctx.actor, 'area.read');
+  const compound = await findAreaInScope(ctx.db, scope, compoundId);
+  if (!compound || compound.kind !== 'compound') throw areaNotFound();
+  const rows = await listBuildingsOfCompound(ctx.db, scope, compoundId);
+  return rows.map((r) => presentBuilding(r.building, Number(r.dwellingCount)));
+}
+
+async function detail(db: DbOrTx, building: BuildingRow) {
+  return presentBuildingDetail(
+    building,
+    await entrancesOf(db, building.id),
+    await dwellingsOf(db, building.id),
+  );
+}
+
+export async function getBuilding(ctx: ServiceContext, id: string) {
+  const scope = authorize(ctx.actor, 'area.read');
+  const building = await findBuildingInScope(ctx.db, scope, id);
+  if (!building) throw buildingNotFound();
+  return detail(ctx.db, building);
+}
+
+/** A building is described by its regular shape; its dwellings are generated from it, then edited by hand. */
+export async function createBuilding(ctx: ServiceContext, spec: BuildingSpec) {
+  const scope = authorize(ctx.actor, 'building.manage');
+  return ctx.db.transaction(async (tx) => {
+    const compound = await findAreaInScope(tx, scope, spec.compoundId);
+    if (!compound) throw areaNotFound();
+    if (compound.kind !== 'compound') throw invalidParent();
+    const grant = assertInScope(scope, compound, 'area.not_found');
+    if (await buildingNameTaken(tx, compound.id, spec.name)) throw duplicateBuildingName();
+    const keys = { streetId: compound.streetId!, communityId: compound.communityId! };
+    const building = await insertBuilding(tx, {
+      id: newId(),
+      ...keys,
+      compoundId: compound.id,
+      name: spec.name,
+      kind: spec.kind,
+      floors: spec.floors,
+      entranceCount: spec.entrances,
+      roomsPerFloor: spec.roomsPerFloor,
+      builtYear: spec.builtYear ?? null,
+      notes: spec.notes ?? '',
+      createdBy: ctx.actor.userId,
+    });
+    const entranceRows = await insertEntrances(
+      tx,
+      Array.from({ length: spec.entrances }, (_, i) => ({
+        id: newId(),
+        ...keys,
+        buildingId: building.id,
+        number: i + 1,
+        name: entranceName(i + 1),
+      })),
+    );
+    const entranceIdByNumber = new Map(entranceRows.map((e) => [e.number, e.id]));
+    await insertDwellings(
+      tx,
+      generateDwellings(spec).map((d) => ({
+        id: newId(),
+        ...keys,
+        compoundId: compound.id,
+        buildingId: building.id,
+        entranceId: entranceIdByNumber.get(d.entrance)!,
+        floor: d.floor,
+        number: d.number,
+        createdBy: ctx.actor.userId,
+      })),
+    );
+    await writeAudit(tx, ctx, {
+      action: 'building.create',
+      entityType: 'building',
+      entityId: building.id,
+      scope: building,
+      changes: diffFields(null, building, BUILDING_FIELDS),
+      delegationId: grant.delegationId,
+    });
+    return detail(tx, building);
+  });
+}
+
+export async function updateBuilding(ctx: ServiceContext, id: string, input: z.infer<typeof BuildingUpdate>) {
+  const scope = authorize(ctx.actor, 'building.manage');
+  return ctx.db.transaction(async (tx) => {
+    const building = await findBuildingInScope(tx, scope, id, { forUpdate: true });
+    if (!building) throw buildingNotFound();
+    const grant = assertInScope(scope, building, 'building.not_found');
+    assertVersion(building, input.version, 'building.version_conflict', (b) => presentBuilding(b, 0));
+    if (input.name && (await buildingNameTaken(tx, building.compoundId, input.name, building.id))) {
+      throw duplicateBuildingName();
+    }
+    const updated = await updateBuildingRow(tx, id, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.kind !== undefined && { kind: input.kind }),
+      ...(input.builtYear !== undefined && { builtYear: input.builtYear ?? null }),
+      ...(input.notes !== undefined && { notes: input.notes }),
+    });
+    await writeAudit(tx, ctx, {
+      action: 'building.update',
+      entityType: 'building',
+      entityId: id,
+      scope: updated,
+      changes: diffFields(building, updated, BUILDING_FIELDS),
+      delegationId: grant.delegationId,
+    });
+    return detail(tx, updated);
+  });
+}
+
+export async function addDwelling(
+  ctx: ServiceContext,
+  buildingId: string,
+  input: z.infer<typeof DwellingCreate>,
+) {
+  const scope = authorize(ctx.actor, 'building.manage');
+  return ctx.db.transaction(async (tx) => {
+    const building = await findBuildingInScope(tx, scope, buildingId, { forUpdate: true });
+    if (!building) throw buildingNotFound();
+    const grant = assertInScope(scope, building, 'building.not_found');
+    const entrance = (await entrancesOf(tx, building.id)).find((e) => e.id === input.entranceId);
+    if (!entrance) throw buildingNotFound();
+    if (input.floor > building.floors || input.floor === 0) throw floorOutOfRange();
+    if (await dwellingNumberTaken(tx, entrance.id, input.number)) throw duplicateDwelling();
+    const row = await insertDwelling(tx, {
+      id: newId(),
+      streetId: building.streetId,
+      communityId: building.communityId,
+      compoundId: building.compoundId,
+      buildingId: building.id,
+      entranceId: entrance.id,
+      floor: input.floor,
+      number: input.number,
+      createdBy: ctx.actor.userId,
+    });
+    await writeAudit(tx, ctx, {
+      action: 'dwelling.create',
+      entityType: 'dwelling',
+      entityId: row.id,
+      scope: row,
+      changes: diffFields(null, row, DWELLING_FIELDS),
+      delegationId: grant.delegationId,
+    });
+    return presentDwelling(row, building, entrance);
+  });
+}
+
+async function changeDwelling(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  action: 'dwelling.update' | 'dwelling.archive',
+  patch: { number?: string; floor?: number; status?: 'archived' },
+) {
+  const scope = authorize(ctx.actor, 'building.manage');
+  return ctx.db.transaction(async (tx) => {
+    const dwelling = await findDwellingInScope(tx, scope, id, { forUpdate: true });
+    if (!dwelling) throw dwellingNotFound();
+    const grant = assertInScope(scope, dwelling, 'dwelling.not_found');
+    const building = await findBuildingInScope(tx, scope, dwelling.buildingId);
+    if (!building) throw dwellingNotFound();
+    const entrance = (await entrancesOf(tx, building.id)).find((e) => e.id === dwelling.entranceId)!;
+    assertVersion(dwelling, version, 'dwelling.version_conflict', (d) =>
+      presentDwelling(d, building, entrance),
+    );
+    if (patch.floor !== undefined && (patch.floor > building.floors || patch.floor === 0))
+      throw floorOutOfRange();
+    if (patch.number && (await dwellingNumberTaken(tx, dwelling.entranceId, patch.number, dwelling.id))) {
+      throw duplicateDwelling();
+    }
+    const updated = await updateDwellingRow(tx, id, patch);
+    await writeAudit(tx, ctx, {
+      action,
+      entityType: 'dwelling',
+      entityId: id,
+      scope: updated,
+      changes: diffFields(dwelling, updated, DWELLING_FIELDS),
+      delegationId: grant.delegationId,
+    });
+    return presentDwelling(updated, building, entrance);
+  });
+}
+
+export function updateDwelling(ctx: ServiceContext, id: string, input: z.infer<typeof DwellingUpdate>) {
+  const { version, ...patch } = input;
+  return changeDwelling(ctx, id, version, 'dwelling.update', patch);
+}
+
+/** A dwelling is never deleted: it is archived (merged into its neighbour, turned into a shop …). */
+export function archiveDwelling(ctx: ServiceContext, id: string, version: number) {
+  return changeDwelling(ctx, id, version, 'dwelling.archive', { status: 'archived' });
+}

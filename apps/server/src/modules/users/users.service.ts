@@ -1,0 +1,236 @@
+import type { Role, UserCreate, UserListQuery, UserUpdate } from '@linli/shared';
+import type { z } from 'zod';
+import { assertVersion } from '../../platform/concurrency';
+import type { ServiceContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { hashPassword } from '../../platform/passwords';
+import { type ActiveGrant, assertInScope, authorize, coveringGrant, type Scope } from '../../platform/scope';
+import { areaNotFound } from '../areas/areas.errors';
+import { findAreaInScope, findAreasByIds } from '../areas/areas.repository';
+import type { AreaRow } from '../areas/areas.table';
+import { diffFields, writeAudit } from '../audit/audit.service';
+import { revokeSessionsOfUser } from '../auth/auth.repository';
+import {
+  cannotChangeSelf,
+  grantNotFound,
+  roleNotAllowed,
+  scopeKindMismatch,
+  userNotFound,
+  usernameTaken,
+} from './users.errors';
+import { presentUser } from './users.presenter';
+import {
+  findActiveGrant,
+  findGrantOfUser,
+  findUserByUsername,
+  findUserInScope,
+  grantsOfUsers,
+  insertRoleGrant,
+  insertUser,
+  listUsersInScope,
+  revokeGrantRow,
+  updateUserRow,
+} from './users.repository';
+import { mayHandOut, roleFitsArea } from './users.rules';
+import type { UserRow } from './users.table';
+
+const USER_FIELDS = ['username', 'name', 'phone', 'status', 'homeAreaId'] as const;
+
+async function present(db: DbOrTx, rows: UserRow[]) {
+  const grants = await grantsOfUsers(
+    db,
+    rows.map((r) => r.id),
+  );
+  const homes = new Map(
+    (await findAreasByIds(db, [...new Set(rows.map((r) => r.homeAreaId))])).map((a) => [a.id, a]),
+  );
+  return rows.map((r) => presentUser(r, grants.get(r.id) ?? [], homes.get(r.homeAreaId)?.name ?? ''));
+}
+
+export async function listUsers(ctx: ServiceContext, query: z.infer<typeof UserListQuery>) {
+  const scope = authorize(ctx.actor, 'user.read');
+  const { rows, nextCursor } = await listUsersInScope(ctx.db, scope, query);
+  return { items: await present(ctx.db, rows), nextCursor };
+}
+
+export async function getUser(ctx: ServiceContext, id: string) {
+  const scope = authorize(ctx.actor, 'user.read');
+  const row = await findUserInScope(ctx.db, scope, id);
+  if (!row) throw userNotFound();
+  return (await present(ctx.db, [row]))[0]!;
+}
+
+/**
+ * Checks that the caller may hand `role` out on `areaId`: the area lies in its user.manage scope,
+ * the role fits the area's level, and the caller holds at least that role there.
+ */
+export async function checkGrantable(db: DbOrTx, scope: Scope, role: Role, areaId: string) {
+  const area = await findAreaInScope(db, scope, areaId);
+  if (!area) throw areaNotFound();
+  if (!roleFitsArea(role, area.kind)) throw scopeKindMismatch(role);
+  const covering = scope.grants.filter((g) => coversArea(g, area));
+  const via = covering.find((g) => mayHandOut(g.role, role));
+  if (!via) throw roleNotAllowed();
+  return { area, via };
+}
+
+function coversArea(g: ActiveGrant, area: AreaRow) {
+  return area.path.startsWith(g.areaPath);
+}
+
+export async function createUser(ctx: ServiceContext, input: UserCreate) {
+  const scope = authorize(ctx.actor, 'user.manage');
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction(async (tx) => {
+    const home = await findAreaInScope(tx, scope, input.homeAreaId);
+    if (!home) throw areaNotFound();
+    const grant = assertInScope(scope, home, 'area.not_found');
+    if (await findUserByUsername(tx, input.username)) throw usernameTaken();
+    const checked = [];
+    for (const g of input.grants)
+      checked.push({ ...g, ...(await checkGrantable(tx, scope, g.role, g.areaId)) });
+    const user = await insertUser(tx, {
+      id: newId(),
+      username: input.username,
+      name: input.name,
+      phone: input.phone ?? null,
+      passwordHash,
+      mustChangePassword: true,
+      homeAreaId: home.id,
+      districtId: home.districtId,
+      streetId: home.streetId,
+      communityId: home.communityId,
+      createdBy: ctx.actor.userId,
+    });
+    await writeAudit(tx, ctx, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: user.id,
+      scope: user,
+      changes: { ...diffFields(null, user, USER_FIELDS), password: { to: '[redacted]' } },
+      delegationId: grant.delegationId,
+    });
+    for (const g of checked) await addGrant(tx, ctx, user, g.role, g.area, g.via);
+    return (await present(tx, [user]))[0]!;
+  });
+}
+
+async function addGrant(
+  tx: DbOrTx,
+  ctx: ServiceContext,
+  user: UserRow,
+  role: Role,
+  area: AreaRow,
+  via: ActiveGrant,
+) {
+  if (await findActiveGrant(tx, user.id, role, area.id)) return;
+  const row = await insertRoleGrant(tx, {
+    id: newId(),
+    userId: user.id,
+    role,
+    areaId: area.id,
+    districtId: area.districtId,
+    streetId: area.streetId,
+    communityId: area.communityId,
+    createdBy: ctx.actor.userId,
+  });
+  await writeAudit(tx, ctx, {
+    action: 'user.grant_role',
+    entityType: 'user',
+    entityId: user.id,
+    scope: area,
+    changes: { role: { to: role }, area: { to: area.name }, grantId: { to: row.id } },
+    delegationId: via.delegationId,
+  });
+}
+
+export async function updateUser(ctx: ServiceContext, id: string, input: z.infer<typeof UserUpdate>) {
+  const scope = authorize(ctx.actor, 'user.manage');
+  return ctx.db.transaction(async (tx) => {
+    const user = await findUserInScope(tx, scope, id, { forUpdate: true });
+    if (!user) throw userNotFound();
+    if (input.status === 'disabled' && user.id === ctx.actor.userId) throw cannotChangeSelf();
+    const [home] = await findAreasByIds(tx, [user.homeAreaId]);
+    assertVersion(user, input.version, 'user.version_conflict', (u) => presentUser(u, [], home?.name ?? ''));
+    const updated = await updateUserRow(tx, id, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.phone !== undefined && { phone: input.phone ?? null }),
+      ...(input.status !== undefined && { status: input.status }),
+    });
+    // A disabled account loses its open sessions at once, not when they expire.
+    if (input.status === 'disabled') await revokeSessionsOfUser(tx, id);
+    await writeAudit(tx, ctx, {
+      action: 'user.update',
+      entityType: 'user',
+      entityId: id,
+      scope: updated,
+      changes: diffFields(user, updated, USER_FIELDS),
+      delegationId: coveringGrant(scope, user)?.delegationId ?? null,
+    });
+    return (await present(tx, [updated]))[0]!;
+  });
+}
+
+/** An administrator sets a temporary password; the user must choose their own at next sign-in. */
+export async function resetPassword(ctx: ServiceContext, id: string, newPassword: string) {
+  const scope = authorize(ctx.actor, 'user.manage');
+  const passwordHash = await hashPassword(newPassword);
+  await ctx.db.transaction(async (tx) => {
+    const user = await findUserInScope(tx, scope, id, { forUpdate: true });
+    if (!user) throw userNotFound();
+    await updateUserRow(
+      tx,
+      id,
+      { passwordHash, mustChangePassword: true, failedLoginCount: 0, lockedUntil: null },
+      false,
+    );
+    await revokeSessionsOfUser(tx, id);
+    await writeAudit(tx, ctx, {
+      action: 'user.reset_password',
+      entityType: 'user',
+      entityId: id,
+      scope: user,
+      changes: { password: { from: '[redacted]', to: '[redacted]' } },
+      delegationId: coveringGrant(scope, user)?.delegationId ?? null,
+    });
+  });
+}
+
+export async function grantRole(ctx: ServiceContext, id: string, role: Role, areaId: string) {
+  const scope = authorize(ctx.actor, 'user.manage');
+  return ctx.db.transaction(async (tx) => {
+    const user = await findUserInScope(tx, scope, id, { forUpdate: true });
+    if (!user) throw userNotFound();
+    if (user.id === ctx.actor.userId) throw cannotChangeSelf();
+    const { area, via } = await checkGrantable(tx, scope, role, areaId);
+    await addGrant(tx, ctx, user, role, area, via);
+    return (await present(tx, [user]))[0]!;
+  });
+}
+
+export async function revokeRole(ctx: ServiceContext, id: string, grantId: string) {
+  const scope = authorize(ctx.actor, 'user.manage');
+  return ctx.db.transaction(async (tx) => {
+    const user = await findUserInScope(tx, scope, id, { forUpdate: true });
+    if (!user) throw userNotFound();
+    if (user.id === ctx.actor.userId) throw cannotChangeSelf();
+    const grant = await findGrantOfUser(tx, id, grantId);
+    if (!grant) throw grantNotFound();
+    // Revoking needs the same standing as granting: the area in scope and a role at least as high.
+    const { area, via } = await checkGrantable(tx, scope, grant.role as Role, grant.areaId).catch((error) => {
+      if (error?.code === 'area.not_found') throw grantNotFound();
+      throw error;
+    });
+    await revokeGrantRow(tx, grant.id, ctx.actor.userId);
+    await writeAudit(tx, ctx, {
+      action: 'user.revoke_role',
+      entityType: 'user',
+      entityId: user.id,
+      scope: area,
+      changes: { role: { from: grant.role }, area: { from: area.name }, grantId: { from: grant.id } },
+      delegationId: via.delegationId,
+    });
+    return (await present(tx, [user]))[0]!;
+  });
+}

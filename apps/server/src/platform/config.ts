@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+    HOST: z.string().min(1).default('127.0.0.1').describe('Interface to listen on'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// or postgresql://' })
+      .optional()
+      .describe('PostgreSQL connection string; when unset the embedded PGlite database is used'),
+    LINLI_DATA_DIR: z.string().min(1).default('./data').describe('PGlite data directory'),
+    LINLI_DEMO_PASSWORD: z
+      .string()
+      .min(8)
+      .max(128)
+      .default('linli-demo')
+      .describe('Password of demo accounts'),
+    LINLI_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+    LINLI_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LINLI_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    LINLI_SECURE_COOKIES: booleanFlag.default(false).describe('Set true when served over HTTPS'),
+    LINLI_TRUST_PROXY: booleanFlag.default(false).describe('Trust X-Forwarded-* from a reverse proxy'),
+    LINLI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LINLI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.LINLI_PG_POOL_SIZE } as const)
+      : ({ kind: 'pglite', dataDir: env.LINLI_DATA_DIR } as const),
+    demoPassword: env.LINLI_DEMO_PASSWORD,
+    sessionTtlHours: env.LINLI_SESSION_TTL_HOURS,
+    loginMaxFailures: env.LINLI_LOGIN_MAX_FAILURES,
+    loginLockMinutes: env.LINLI_LOGIN_LOCK_MINUTES,
+    secureCookies: env.LINLI_SECURE_COOKIES,
+    trustProxy: env.LINLI_TRUST_PROXY,
+    logLevel: env.LINLI_LOG_LEVEL,
+  }));
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  /** dataDir null: an in-memory database (tests, benchmarks). */
+  | { kind: 'pglite'; dataDir: string | null };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The only place that reads the environment. Lists every problem at once, then refuses. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export const CONFIG_DOC = ConfigSchema;

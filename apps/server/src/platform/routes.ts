@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { areasRoutes } from '../modules/areas/areas.routes';
+import { auditRoutes } from '../modules/audit/audit.routes';
+import { authRoutes } from '../modules/auth/auth.routes';
+import { buildingsRoutes } from '../modules/buildings/buildings.routes';
+import { delegationsRoutes } from '../modules/delegations/delegations.routes';
+import { gridsRoutes } from '../modules/grids/grids.routes';
+import { healthRoutes } from '../modules/health/health.routes';
+import { tokensRoutes } from '../modules/tokens/tokens.routes';
+import { usersRoutes } from '../modules/users/users.routes';
+import type { Database } from './db';
+
+export async function registerRoutes(app: FastifyInstance, database: Database) {
+  await app.register(healthRoutes, { database });
+  await app.register(authRoutes);
+  await app.register(areasRoutes);
+  await app.register(buildingsRoutes);
+  await app.register(gridsRoutes);
+  await app.register(usersRoutes);
+  await app.register(delegationsRoutes);
+  await app.register(tokensRoutes);
+  await app.register(auditRoutes);
+}

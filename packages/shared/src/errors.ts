@@ -1,0 +1,181 @@
+/**
+ * Every error the API can answer, with its HTTP status and its message in both languages.
+ * Codes are stable: clients and tests match on them, never on messages.
+ * `{name}` placeholders are filled from the error's params.
+ */
+export const ERRORS = {
+  'request.validation': { status: 400, zh: '输入有误，请检查标出的字段', en: 'Some fields are invalid' },
+  'request.malformed': { status: 400, zh: '请求格式错误', en: 'The request body is not valid JSON' },
+  'request.too_large': { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
+  'request.unsupported_media_type': { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  'request.route_not_found': { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  'request.rate_limited': {
+    status: 429,
+    zh: '操作过于频繁，请稍后再试',
+    en: 'Too many requests, try again later',
+  },
+  'auth.unauthenticated': { status: 401, zh: '请先登录', en: 'Please sign in' },
+  'auth.invalid_credentials': { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  'auth.locked': {
+    status: 423,
+    zh: '登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试',
+    en: 'Too many failed sign-ins; the account is locked for {minutes} minutes',
+  },
+  'auth.disabled': { status: 403, zh: '账号已停用', en: 'This account is disabled' },
+  'auth.forbidden': { status: 403, zh: '没有执行此操作的权限', en: 'You are not allowed to do this' },
+  'auth.csrf': {
+    status: 403,
+    zh: '请求来源校验失败，请刷新页面后重试',
+    en: 'Request origin check failed; reload the page and retry',
+  },
+  'auth.wrong_password': { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
+  'auth.password_change_required': {
+    status: 403,
+    zh: '请先修改初始密码',
+    en: 'Change your temporary password first',
+  },
+  'area.not_found': { status: 404, zh: '区域不存在', en: 'Area not found' },
+  'area.invalid_parent': {
+    status: 422,
+    zh: '所选上级区域下不能建立或移入这一级区域',
+    en: 'That parent cannot hold an area of this level',
+  },
+  'area.not_empty': {
+    status: 409,
+    zh: '该区域下还有下级区域或楼栋，不能删除',
+    en: 'This area still contains areas or buildings',
+  },
+  'area.version_conflict': {
+    status: 409,
+    zh: '该区域已被他人修改，请查看最新内容',
+    en: 'Someone else changed this area; review the latest version',
+  },
+  'area.duplicate_name': {
+    status: 409,
+    zh: '同一上级下已有同名区域',
+    en: 'An area with this name already exists there',
+  },
+  'building.not_found': { status: 404, zh: '楼栋不存在', en: 'Building not found' },
+  'building.version_conflict': {
+    status: 409,
+    zh: '该楼栋已被他人修改，请查看最新内容',
+    en: 'Someone else changed this building; review the latest version',
+  },
+  'building.duplicate_name': {
+    status: 409,
+    zh: '本小区已有同名楼栋',
+    en: 'This compound already has that building',
+  },
+  'dwelling.not_found': { status: 404, zh: '房屋不存在', en: 'Dwelling not found' },
+  'dwelling.duplicate': {
+    status: 409,
+    zh: '该单元已有同号房屋',
+    en: 'That entrance already has a dwelling with this number',
+  },
+  'dwelling.version_conflict': {
+    status: 409,
+    zh: '该房屋已被他人修改，请查看最新内容',
+    en: 'Someone else changed this dwelling; review the latest version',
+  },
+  'dwelling.floor_out_of_range': {
+    status: 422,
+    zh: '楼层超出该楼栋的层数',
+    en: 'The floor is outside the building',
+  },
+  'grid.not_found': { status: 404, zh: '网格不存在', en: 'Grid not found' },
+  'grid.version_conflict': {
+    status: 409,
+    zh: '该网格已被他人修改，请查看最新内容',
+    en: 'Someone else changed this grid; review the latest version',
+  },
+  'grid.building_outside': {
+    status: 422,
+    zh: '网格只能包含本社区的楼栋',
+    en: 'A grid may only contain buildings of its own community',
+  },
+  'grid.worker_outside': {
+    status: 422,
+    zh: '网格员必须在本社区有网格员角色',
+    en: 'The grid worker must hold the grid worker role in this community',
+  },
+  'user.not_found': { status: 404, zh: '用户不存在', en: 'User not found' },
+  'user.username_taken': { status: 409, zh: '用户名已被使用', en: 'That username is taken' },
+  'user.version_conflict': {
+    status: 409,
+    zh: '该用户已被他人修改，请查看最新内容',
+    en: 'Someone else changed this user; review the latest version',
+  },
+  'user.role_not_allowed': {
+    status: 403,
+    zh: '不能授予高于自己的角色',
+    en: 'You cannot grant a role above your own',
+  },
+  'user.scope_kind_mismatch': {
+    status: 422,
+    zh: '角色“{role}”只能授予在 {kinds} 一级',
+    en: 'The role "{role}" can only be granted on a {kinds}',
+  },
+  'user.grant_not_found': { status: 404, zh: '角色授权不存在', en: 'Role grant not found' },
+  'user.cannot_change_self': {
+    status: 422,
+    zh: '不能修改自己的角色或停用自己',
+    en: 'You cannot change your own roles or disable yourself',
+  },
+  'delegation.not_found': { status: 404, zh: '授权委托不存在', en: 'Delegation not found' },
+  'delegation.invalid_window': {
+    status: 422,
+    zh: '结束时间必须晚于开始时间且在 90 天之内，且不能早于现在',
+    en: 'The end must be after the start, in the future, and within 90 days',
+  },
+  'delegation.already_ended': { status: 409, zh: '该委托已结束', en: 'This delegation has already ended' },
+  'delegation.self': { status: 422, zh: '不能委托给自己', en: 'You cannot delegate to yourself' },
+  'token.not_found': { status: 404, zh: 'API 令牌不存在', en: 'API token not found' },
+  'internal.error': {
+    status: 500,
+    zh: '服务器内部错误，已记录，请稍后再试',
+    en: 'Internal error; it has been logged',
+  },
+  'internal.unavailable': {
+    status: 503,
+    zh: '服务暂时不可用，请稍后再试',
+    en: 'Service temporarily unavailable',
+  },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export type Locale = 'zh-CN' | 'en-US';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US'];
+
+export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}) {
+  const entry = ERRORS[code];
+  const template: string = locale === 'en-US' ? entry.en : entry.zh;
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? `{${key}}`));
+}
+
+/** Accept-Language → one of our locales; Chinese is the default. */
+export function pickLocale(header: string | undefined | null): Locale {
+  if (!header) return 'zh-CN';
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en-US' : 'zh-CN';
+}
+
+/** Field-level messages for validation issues the shared schemas raise with a named `error`. */
+export const FIELD_MESSAGES = {
+  phone: { zh: '请输入 11 位手机号', en: 'Enter an 11-digit mobile number' },
+  division_code: { zh: '区划代码应为 6、9 或 12 位数字', en: 'A division code has 6, 9 or 12 digits' },
+  username: {
+    zh: '用户名为 3–32 位小写字母、数字、点、下划线或连字符',
+    en: 'Use 3–32 lowercase letters, digits, dots, underscores or hyphens',
+  },
+  password: {
+    zh: '密码至少 10 位，且须同时包含字母和数字',
+    en: 'A password needs at least 10 characters with letters and digits',
+  },
+  room_number: {
+    zh: '房号为 1–10 位字母、数字或连字符',
+    en: 'A room number has 1–10 letters, digits or hyphens',
+  },
+} as const;
+export type FieldMessageKey = keyof typeof FIELD_MESSAGES;
