@@ -33,7 +33,8 @@ export type Actor = {
 
 /** Where a permission reaches for this caller. */
 export type Scope = {
-  permission: Permission;
+  /** Null for the caller's whole reach, regardless of permission (see `authorizeFor`). */
+  permission: Permission | null;
   grants: ActiveGrant[];
   districtIds: string[];
   streetIds: string[];
@@ -54,6 +55,27 @@ export type Scoped = {
 export function authorize(actor: Actor, permission: Permission): Scope {
   const grants = actor.grants.filter((g) => roleHas(g.role, permission));
   if (grants.length === 0) throw new AppError('auth.forbidden');
+  return scopeOf(permission, grants);
+}
+
+/**
+ * For a request about one object: a caller lacking the permission still learns nothing about objects
+ * beyond its reach. Outside every area the caller holds a role in, the answer is 404; inside, 403.
+ */
+export async function authorizeFor(
+  actor: Actor,
+  permission: Permission,
+  notFound: ErrorCode,
+  findTarget: (reach: Scope) => Promise<Scoped | null | undefined>,
+): Promise<Scope> {
+  if (hasPermission(actor, permission)) return authorize(actor, permission);
+  const reach = scopeOf(null, [...actor.grants]);
+  const target = await findTarget(reach);
+  if (!target || !coveringGrant(reach, target)) throw new AppError(notFound);
+  throw new AppError('auth.forbidden');
+}
+
+function scopeOf(permission: Permission | null, grants: ActiveGrant[]): Scope {
   const districtIds = new Set<string>();
   const streetIds = new Set<string>();
   const communityIds = new Set<string>();

@@ -3,7 +3,7 @@ import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { assertInScope, authorize, coveringGrant, type Scope } from '../../platform/scope';
+import { assertInScope, authorize, authorizeFor, coveringGrant, type Scope } from '../../platform/scope';
 import { diffFields, writeAudit } from '../audit/audit.service';
 import { areaNotEmpty, areaNotFound, duplicateAreaName, invalidParent } from './areas.errors';
 import { presentArea } from './areas.presenter';
@@ -57,17 +57,24 @@ function rollUpCounts(nodes: AreaRow[], counts: Awaited<ReturnType<typeof counts
   return totals;
 }
 
+const areaTarget = (ctx: ServiceContext, id: string) => (reach: Scope) => findAreaInScope(ctx.db, reach, id);
+
 export async function getArea(ctx: ServiceContext, id: string): Promise<AreaNode> {
-  const scope = authorize(ctx.actor, 'area.read');
+  const scope = await authorizeFor(ctx.actor, 'area.read', 'area.not_found', areaTarget(ctx, id));
   const row = await findAreaInScope(ctx.db, scope, id);
   if (!row) throw areaNotFound();
   return presentArea(row, { buildings: 0, dwellings: 0 });
 }
 
 export async function createArea(ctx: ServiceContext, input: AreaCreate): Promise<AreaNode> {
-  const scope = authorize(ctx.actor, 'area.manage');
   // Districts are created from the command line (`linli create-admin`), not through the API.
   if (input.parentId === null) throw invalidParent();
+  const scope = await authorizeFor(
+    ctx.actor,
+    'area.manage',
+    'area.not_found',
+    areaTarget(ctx, input.parentId),
+  );
   return ctx.db.transaction(async (tx) => {
     const parent = await findAreaInScope(tx, scope, input.parentId!);
     if (!parent) throw areaNotFound();
@@ -115,7 +122,7 @@ async function loadManagedNode(tx: Parameters<typeof findAreaInScope>[0], scope:
 }
 
 export async function updateAreaNode(ctx: ServiceContext, id: string, input: AreaUpdate): Promise<AreaNode> {
-  const scope = authorize(ctx.actor, 'area.manage');
+  const scope = await authorizeFor(ctx.actor, 'area.manage', 'area.not_found', areaTarget(ctx, id));
   return ctx.db.transaction(async (tx) => {
     const { node, grant } = await loadManagedNode(tx, scope, id);
     assertVersion(node, input.version, 'area.version_conflict', (r) =>
@@ -157,7 +164,7 @@ export async function updateAreaNode(ctx: ServiceContext, id: string, input: Are
 
 /** Only an empty node can be archived; nothing below it is ever removed as a side effect. */
 export async function archiveArea(ctx: ServiceContext, id: string, version: number): Promise<void> {
-  const scope = authorize(ctx.actor, 'area.manage');
+  const scope = await authorizeFor(ctx.actor, 'area.manage', 'area.not_found', areaTarget(ctx, id));
   await ctx.db.transaction(async (tx) => {
     const { node, grant } = await loadManagedNode(tx, scope, id);
     assertVersion(node, version, 'area.version_conflict', (r) =>

@@ -4,7 +4,7 @@ import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import { assertInScope, authorize } from '../../platform/scope';
+import { assertInScope, authorizeFor, type Scope } from '../../platform/scope';
 import { areaNotFound, invalidParent } from '../areas/areas.errors';
 import { findAreaInScope } from '../areas/areas.repository';
 import { diffFields, writeAudit } from '../audit/audit.service';
@@ -45,8 +45,15 @@ const BUILDING_FIELDS = [
 ] as const;
 const DWELLING_FIELDS = ['number', 'floor', 'status', 'entranceId'] as const;
 
+const compoundTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
+  findAreaInScope(ctx.db, reach, id);
+const buildingTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
+  findBuildingInScope(ctx.db, reach, id);
+const dwellingTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
+  findDwellingInScope(ctx.db, reach, id);
+
 export async function listBuildings(ctx: ServiceContext, compoundId: string) {
-  const scope = authorize(ctx.actor, 'area.read');
+  const scope = await authorizeFor(ctx.actor, 'area.read', 'area.not_found', compoundTarget(ctx, compoundId));
   const compound = await findAreaInScope(ctx.db, scope, compoundId);
   if (!compound || compound.kind !== 'compound') throw areaNotFound();
   const rows = await listBuildingsOfCompound(ctx.db, scope, compoundId);
@@ -62,7 +69,7 @@ async function detail(db: DbOrTx, building: BuildingRow) {
 }
 
 export async function getBuilding(ctx: ServiceContext, id: string) {
-  const scope = authorize(ctx.actor, 'area.read');
+  const scope = await authorizeFor(ctx.actor, 'area.read', 'building.not_found', buildingTarget(ctx, id));
   const building = await findBuildingInScope(ctx.db, scope, id);
   if (!building) throw buildingNotFound();
   return detail(ctx.db, building);
@@ -70,7 +77,12 @@ export async function getBuilding(ctx: ServiceContext, id: string) {
 
 /** A building is described by its regular shape; its dwellings are generated from it, then edited by hand. */
 export async function createBuilding(ctx: ServiceContext, spec: BuildingSpec) {
-  const scope = authorize(ctx.actor, 'building.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'building.manage',
+    'area.not_found',
+    compoundTarget(ctx, spec.compoundId),
+  );
   return ctx.db.transaction(async (tx) => {
     const compound = await findAreaInScope(tx, scope, spec.compoundId);
     if (!compound) throw areaNotFound();
@@ -128,7 +140,12 @@ export async function createBuilding(ctx: ServiceContext, spec: BuildingSpec) {
 }
 
 export async function updateBuilding(ctx: ServiceContext, id: string, input: z.infer<typeof BuildingUpdate>) {
-  const scope = authorize(ctx.actor, 'building.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'building.manage',
+    'building.not_found',
+    buildingTarget(ctx, id),
+  );
   return ctx.db.transaction(async (tx) => {
     const building = await findBuildingInScope(tx, scope, id, { forUpdate: true });
     if (!building) throw buildingNotFound();
@@ -160,7 +177,12 @@ export async function addDwelling(
   buildingId: string,
   input: z.infer<typeof DwellingCreate>,
 ) {
-  const scope = authorize(ctx.actor, 'building.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'building.manage',
+    'building.not_found',
+    buildingTarget(ctx, buildingId),
+  );
   return ctx.db.transaction(async (tx) => {
     const building = await findBuildingInScope(tx, scope, buildingId, { forUpdate: true });
     if (!building) throw buildingNotFound();
@@ -199,7 +221,12 @@ async function changeDwelling(
   action: 'dwelling.update' | 'dwelling.archive',
   patch: { number?: string; floor?: number; status?: 'archived' },
 ) {
-  const scope = authorize(ctx.actor, 'building.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'building.manage',
+    'dwelling.not_found',
+    dwellingTarget(ctx, id),
+  );
   return ctx.db.transaction(async (tx) => {
     const dwelling = await findDwellingInScope(tx, scope, id, { forUpdate: true });
     if (!dwelling) throw dwellingNotFound();

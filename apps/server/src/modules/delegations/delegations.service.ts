@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { ServiceContext } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { authorize, coveringGrant, hasPermission, type Scope } from '../../platform/scope';
+import { authorize, authorizeFor, coveringGrant, hasPermission, type Scope } from '../../platform/scope';
+import { findAreaInScope } from '../areas/areas.repository';
 import { writeAudit } from '../audit/audit.service';
 import { userNotFound } from '../users/users.errors';
 import { findUserInScope } from '../users/users.repository';
@@ -29,7 +30,9 @@ export async function listDelegations(ctx: ServiceContext, filter: z.infer<typeo
 }
 
 export async function createDelegation(ctx: ServiceContext, input: z.infer<typeof DelegationCreate>) {
-  const scope = authorize(ctx.actor, 'delegation.manage');
+  const scope = await authorizeFor(ctx.actor, 'delegation.manage', 'area.not_found', (reach) =>
+    findAreaInScope(ctx.db, reach, input.areaId),
+  );
   if (!ctx.actor.userId) throw new AppError('auth.forbidden');
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
@@ -75,7 +78,12 @@ export async function createDelegation(ctx: ServiceContext, input: z.infer<typeo
 }
 
 export async function revokeDelegation(ctx: ServiceContext, id: string, reason: string | undefined) {
-  const scope = authorize(ctx.actor, 'delegation.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'delegation.manage',
+    'delegation.not_found',
+    async (reach) => (await findDelegationVisible(ctx.db, reach, null, id))?.delegation,
+  );
   return ctx.db.transaction(async (tx) => {
     const found = await findDelegationVisible(tx, scope, null, id);
     if (!found) throw new AppError('delegation.not_found');

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { assertInScope, authorize, type Scope } from '../../platform/scope';
+import { assertInScope, authorizeFor, type Scope } from '../../platform/scope';
 import { areaNotFound } from '../areas/areas.errors';
 import { findAreaInScope } from '../areas/areas.repository';
 import { writeAudit } from '../audit/audit.service';
@@ -22,8 +22,18 @@ import {
   updateGridRow,
 } from './grids.repository';
 
+const communityTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
+  findAreaInScope(ctx.db, reach, id);
+const gridTarget = (ctx: ServiceContext, id: string) => async (reach: Scope) =>
+  (await findGridInScope(ctx.db, reach, id))?.grid;
+
 export async function listGrids(ctx: ServiceContext, communityId: string) {
-  const scope = authorize(ctx.actor, 'area.read');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'area.read',
+    'area.not_found',
+    communityTarget(ctx, communityId),
+  );
   const community = await findAreaInScope(ctx.db, scope, communityId);
   if (!community || community.kind !== 'community') throw areaNotFound();
   const rows = await listGridsOfCommunity(ctx.db, scope, communityId);
@@ -56,7 +66,12 @@ async function checkMembers(
 }
 
 export async function createGrid(ctx: ServiceContext, input: z.infer<typeof GridCreate>) {
-  const scope = authorize(ctx.actor, 'grid.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'grid.manage',
+    'area.not_found',
+    communityTarget(ctx, input.communityId),
+  );
   return ctx.db.transaction(async (tx) => {
     const community = await findAreaInScope(tx, scope, input.communityId);
     if (!community || community.kind !== 'community') throw areaNotFound();
@@ -94,7 +109,7 @@ export async function createGrid(ctx: ServiceContext, input: z.infer<typeof Grid
 }
 
 export async function updateGrid(ctx: ServiceContext, id: string, input: z.infer<typeof GridUpdate>) {
-  const scope = authorize(ctx.actor, 'grid.manage');
+  const scope = await authorizeFor(ctx.actor, 'grid.manage', 'grid.not_found', gridTarget(ctx, id));
   return ctx.db.transaction(async (tx) => {
     const found = await findGridInScope(tx, scope, id, { forUpdate: true });
     if (!found) throw new AppError('grid.not_found');

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { ServiceContext } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { newId, randomToken, sha256 } from '../../platform/ids';
-import { assertInScope, authorize } from '../../platform/scope';
+import { assertInScope, authorize, authorizeFor } from '../../platform/scope';
+import { findAreaInScope } from '../areas/areas.repository';
 import { writeAudit } from '../audit/audit.service';
 import { checkGrantable } from '../users/users.service';
 import { presentToken } from './tokens.presenter';
@@ -19,7 +20,9 @@ export async function listTokens(ctx: ServiceContext) {
 
 /** A token is a machine holding one role on one area; handing it out follows the rules of granting that role. */
 export async function createToken(ctx: ServiceContext, input: z.infer<typeof ApiTokenCreate>) {
-  const scope = authorize(ctx.actor, 'token.manage');
+  const scope = await authorizeFor(ctx.actor, 'token.manage', 'area.not_found', (reach) =>
+    findAreaInScope(ctx.db, reach, input.areaId),
+  );
   // A machine may not mint machines: every token traces back to a person.
   if (!ctx.actor.userId) throw new AppError('auth.forbidden');
   if (input.expiresAt && new Date(input.expiresAt) <= new Date()) {
@@ -54,7 +57,12 @@ export async function createToken(ctx: ServiceContext, input: z.infer<typeof Api
 }
 
 export async function revokeToken(ctx: ServiceContext, id: string) {
-  const scope = authorize(ctx.actor, 'token.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'token.manage',
+    'token.not_found',
+    async (reach) => (await findTokenInScope(ctx.db, reach, id))?.token,
+  );
   return ctx.db.transaction(async (tx) => {
     const found = await findTokenInScope(tx, scope, id);
     if (!found) throw new AppError('token.not_found');

@@ -5,7 +5,14 @@ import type { ServiceContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { hashPassword } from '../../platform/passwords';
-import { type ActiveGrant, assertInScope, authorize, coveringGrant, type Scope } from '../../platform/scope';
+import {
+  type ActiveGrant,
+  assertInScope,
+  authorize,
+  authorizeFor,
+  coveringGrant,
+  type Scope,
+} from '../../platform/scope';
 import { areaNotFound } from '../areas/areas.errors';
 import { findAreaInScope, findAreasByIds } from '../areas/areas.repository';
 import type { AreaRow } from '../areas/areas.table';
@@ -54,8 +61,11 @@ export async function listUsers(ctx: ServiceContext, query: z.infer<typeof UserL
   return { items: await present(ctx.db, rows), nextCursor };
 }
 
+const userTarget = (ctx: ServiceContext, id: string) => (reach: Scope) => findUserInScope(ctx.db, reach, id);
+const areaTarget = (ctx: ServiceContext, id: string) => (reach: Scope) => findAreaInScope(ctx.db, reach, id);
+
 export async function getUser(ctx: ServiceContext, id: string) {
-  const scope = authorize(ctx.actor, 'user.read');
+  const scope = await authorizeFor(ctx.actor, 'user.read', 'user.not_found', userTarget(ctx, id));
   const row = await findUserInScope(ctx.db, scope, id);
   if (!row) throw userNotFound();
   return (await present(ctx.db, [row]))[0]!;
@@ -80,7 +90,12 @@ function coversArea(g: ActiveGrant, area: AreaRow) {
 }
 
 export async function createUser(ctx: ServiceContext, input: UserCreate) {
-  const scope = authorize(ctx.actor, 'user.manage');
+  const scope = await authorizeFor(
+    ctx.actor,
+    'user.manage',
+    'area.not_found',
+    areaTarget(ctx, input.homeAreaId),
+  );
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction(async (tx) => {
     const home = await findAreaInScope(tx, scope, input.homeAreaId);
@@ -146,7 +161,7 @@ async function addGrant(
 }
 
 export async function updateUser(ctx: ServiceContext, id: string, input: z.infer<typeof UserUpdate>) {
-  const scope = authorize(ctx.actor, 'user.manage');
+  const scope = await authorizeFor(ctx.actor, 'user.manage', 'user.not_found', userTarget(ctx, id));
   return ctx.db.transaction(async (tx) => {
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
     if (!user) throw userNotFound();
@@ -174,7 +189,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: z.infer
 
 /** An administrator sets a temporary password; the user must choose their own at next sign-in. */
 export async function resetPassword(ctx: ServiceContext, id: string, newPassword: string) {
-  const scope = authorize(ctx.actor, 'user.manage');
+  const scope = await authorizeFor(ctx.actor, 'user.manage', 'user.not_found', userTarget(ctx, id));
   const passwordHash = await hashPassword(newPassword);
   await ctx.db.transaction(async (tx) => {
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
@@ -198,7 +213,7 @@ export async function resetPassword(ctx: ServiceContext, id: string, newPassword
 }
 
 export async function grantRole(ctx: ServiceContext, id: string, role: Role, areaId: string) {
-  const scope = authorize(ctx.actor, 'user.manage');
+  const scope = await authorizeFor(ctx.actor, 'user.manage', 'user.not_found', userTarget(ctx, id));
   return ctx.db.transaction(async (tx) => {
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
     if (!user) throw userNotFound();
@@ -210,7 +225,7 @@ export async function grantRole(ctx: ServiceContext, id: string, role: Role, are
 }
 
 export async function revokeRole(ctx: ServiceContext, id: string, grantId: string) {
-  const scope = authorize(ctx.actor, 'user.manage');
+  const scope = await authorizeFor(ctx.actor, 'user.manage', 'user.not_found', userTarget(ctx, id));
   return ctx.db.transaction(async (tx) => {
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
     if (!user) throw userNotFound();

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorld, signIn, startApp, type TestApp, type World } from './fixtures';
+
+/**
+ * DESIGN §4: a row outside the caller's scope answers 404, never 403. Community B's admin creates one
+ * of everything; then callers of community A try every URL that names one of B's objects.
+ */
+let t: TestApp;
+let world: World;
+let requests: { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown }[];
+
+beforeAll(async () => {
+  t = await startApp();
+  world = await buildWorld(t.database);
+  const b = await signIn(t.app, world.users.adminB.username);
+  const building = await b.post<{ id: string; entrances: { id: string }[]; dwellings: { id: string }[] }>(
+    '/api/buildings',
+    { compoundId: world.compoundB.id, name: '9', floors: 2, entrances: 1, roomsPerFloor: 2 },
+  );
+  const grid = await b.post<{ id: string }>('/api/grids', {
+    communityId: world.communityB.id,
+    name: 'B网格',
+  });
+  const workerB = await b.get<{ grants: { id: string }[] }>(`/api/users/${world.users.workerB.id}`);
+  const delegation = await b.post<{ id: string }>('/api/delegations', {
+    granteeId: world.users.workerB.id,
+    role: 'community_admin',
+    areaId: world.communityB.id,
+    title: 'acting_secretary',
+    reason: '书记病假',
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+  const token = await b.post<{ id: string }>('/api/api-tokens', {
+    name: 'B bridge',
+    role: 'viewer',
+    areaId: world.communityB.id,
+  });
+  for (const r of [building, grid, delegation, token]) expect(r.status).toBe(200);
+  const dwelling = building.body.dwellings[0]!.id;
+  const v = { version: 1 };
+  requests = [
+    { method: 'GET', url: `/api/areas/${world.communityB.id}` },
+    { method: 'GET', url: `/api/areas/${world.compoundB.id}` },
+    { method: 'PATCH', url: `/api/areas/${world.compoundB.id}`, body: { ...v, name: '改名' } },
+    { method: 'POST', url: `/api/areas/${world.compoundB.id}/archive`, body: v },
+    {
+      method: 'POST',
+      url: '/api/areas',
+      body: { kind: 'compound', parentId: world.communityB.id, name: '新' },
+    },
+    { method: 'GET', url: `/api/buildings?compoundId=${world.compoundB.id}` },
+    {
+      method: 'POST',
+      url: '/api/buildings',
+      body: { compoundId: world.compoundB.id, name: '1', floors: 1, entrances: 1, roomsPerFloor: 1 },
+    },
+    { method: 'GET', url: `/api/buildings/${building.body.id}` },
+    { method: 'PATCH', url: `/api/buildings/${building.body.id}`, body: { ...v, name: '10' } },
+    {
+      method: 'POST',
+      url: `/api/buildings/${building.body.id}/dwellings`,
+      body: { entranceId: building.body.entrances[0]!.id, floor: 1, number: '199' },
+    },
+    { method: 'PATCH', url: `/api/dwellings/${dwelling}`, body: { ...v, number: '888' } },
+    { method: 'POST', url: `/api/dwellings/${dwelling}/archive`, body: v },
+    { method: 'GET', url: `/api/grids?communityId=${world.communityB.id}` },
+    { method: 'POST', url: '/api/grids', body: { communityId: world.communityB.id, name: '越界网格' } },
+    { method: 'PATCH', url: `/api/grids/${grid.body.id}`, body: { ...v, name: '改' } },
+    { method: 'GET', url: `/api/users/${world.users.workerB.id}` },
+    { method: 'PATCH', url: `/api/users/${world.users.workerB.id}`, body: { ...v, name: '改' } },
+    {
+      method: 'POST',
+      url: `/api/users/${world.users.workerB.id}/reset-password`,
+      body: { newPassword: 'hijacked-123' },
+    },
+    {
+      method: 'POST',
+      url: `/api/users/${world.users.workerB.id}/grants`,
+      body: { role: 'viewer', areaId: world.communityB.id },
+    },
+    {
+      method: 'POST',
+      url: `/api/users/${world.users.workerB.id}/grants/${workerB.body.grants[0]!.id}/revoke`,
+    },
+    {
+      method: 'POST',
+      url: '/api/users',
+      body: { username: 'intruder', name: '越界', password: 'abcdefgh12', homeAreaId: world.communityB.id },
+    },
+    {
+      method: 'POST',
+      url: '/api/delegations',
+      body: {
+        granteeId: world.users.workerA.id,
+        role: 'community_worker',
+        areaId: world.communityB.id,
+        title: 'cover',
+        reason: '越界',
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    },
+    { method: 'POST', url: `/api/delegations/${delegation.body.id}/revoke`, body: {} },
+    {
+      method: 'POST',
+      url: '/api/api-tokens',
+      body: { name: 'x', role: 'viewer', areaId: world.communityB.id },
+    },
+    { method: 'POST', url: `/api/api-tokens/${token.body.id}/revoke` },
+  ];
+});
+afterAll(() => t.close());
+
+describe('another community’s objects', () => {
+  for (const who of ['workerA', 'adminA', 'gridWorkerA', 'volunteerA'] as const) {
+    it(`answer 404 to ${who} on every URL`, async () => {
+      const s = await signIn(t.app, world.users[who].username);
+      for (const r of requests) {
+        const res = await s.request(r.method, r.url, r.body);
+        expect(res.status, `${who} ${r.method} ${r.url} → ${JSON.stringify(res.body)}`).toBe(404);
+      }
+    });
+  }
+
+  it('stay out of lists and the tree', async () => {
+    const s = await signIn(t.app, world.users.adminA.username);
+    const tree = await s.get<{ nodes: { id: string }[] }>('/api/areas/tree');
+    const ids = tree.body.nodes.map((n) => n.id);
+    expect(ids).toContain(world.compoundA.id);
+    expect(ids).not.toContain(world.communityB.id);
+    expect(ids).not.toContain(world.compoundB.id);
+    const users = await s.get<{ items: { id: string }[] }>('/api/users?limit=200');
+    expect(users.body.items.map((u) => u.id)).not.toContain(world.users.workerB.id);
+    const delegations = await s.get<{ items: unknown[] }>('/api/delegations');
+    expect(delegations.body.items).toEqual([]);
+    const tokens = await s.get<{ items: unknown[] }>('/api/api-tokens');
+    expect(tokens.body.items).toEqual([]);
+    const audit = await s.get<{ items: { communityId: string | null }[] }>('/api/audit?limit=200');
+    expect(audit.body.items.every((e) => e.communityId !== world.communityB.id)).toBe(true);
+  });
+
+  it('are reachable by the street above both communities', async () => {
+    const s = await signIn(t.app, world.users.streetAdmin.username);
+    for (const r of requests.filter((q) => q.method === 'GET')) {
+      expect((await s.request(r.method, r.url)).status, r.url).toBe(200);
+    }
+  });
+
+  it('answer 404 to the admin of another street', async () => {
+    const s = await signIn(t.app, world.users.otherStreetAdmin.username);
+    for (const r of requests) {
+      expect((await s.request(r.method, r.url, r.body)).status, `${r.method} ${r.url}`).toBe(404);
+    }
+  });
+});
