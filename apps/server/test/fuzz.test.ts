@@ -9,7 +9,7 @@ import { buildWorld, type Session, signIn, startApp, type TestApp, type World } 
  * whose scope holds the objects named in the URLs. No input may produce a 5xx, and a refused request
  * must leave every table exactly as it was.
  */
-const RUNS = Number(process.env.LINLI_FUZZ_RUNS ?? 400);
+const RUNS = Number(process.env.LINLI_FUZZ_RUNS ?? 1000);
 const TABLES = [
   'areas',
   'buildings',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, Id, IsoDateTime, Limit } from './common';
+import { Cursor, Id, IsoDateTime, Limit, plainString } from './common';
 
 export const AuditChange = z.object({ from: z.unknown().optional(), to: z.unknown().optional() });
 
@@ -25,9 +25,9 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AuditQuery = z.strictObject({
   actorId: Id.optional(),
-  entityType: z.string().trim().max(40).optional(),
-  entityId: z.string().trim().max(64).optional(),
-  action: z.string().trim().max(60).optional(),
+  entityType: plainString(40).trim().optional(),
+  entityId: plainString(64).trim().optional(),
+  action: plainString(60).trim().optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
   cursor: Cursor.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common';
+import { Id, plainString } from './common';
 import { AreaKind, Permission, Role } from './roles';
 
 export const Username = z
@@ -16,7 +16,7 @@ export const Password = z
   .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), { error: 'password' });
 
 export const LoginBody = z.strictObject({
-  username: z.string().trim().toLowerCase().min(1).max(64),
+  username: plainString(64).trim().toLowerCase().min(1),
   password: z.string().min(1).max(256),
 });
 

@@ -173,6 +173,10 @@ export const FIELD_MESSAGES = {
     zh: '密码至少 10 位，且须同时包含字母和数字',
     en: 'A password needs at least 10 characters with letters and digits',
   },
+  control_chars: {
+    zh: '含有不可见的控制字符，请删除后重试',
+    en: 'Contains invisible control characters; remove them',
+  },
   room_number: {
     zh: '房号为 1–10 位字母、数字或连字符',
     en: 'A room number has 1–10 letters, digits or hyphens',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Password, RoleGrant, Username } from './auth';
-import { Cursor, Id, Limit, MobilePhone, Name, Version } from './common';
+import { Cursor, Id, Limit, MobilePhone, Name, plainString, Version } from './common';
 import { Role } from './roles';
 
 export const USER_STATUSES = ['active', 'disabled'] as const;
@@ -23,7 +23,7 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const UserListQuery = z.strictObject({
-  q: z.string().trim().max(50).optional(),
+  q: plainString(50).trim().optional(),
   areaId: Id.optional(),
   cursor: Cursor.optional(),
   limit: Limit,
