@@ -48,21 +48,23 @@ program
     run(async () => {
       const config = loadConfig(process.env);
       const database = await openDatabase(config.database);
+      let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+      // Installed before migrating and seeding, so a stop at any point closes the database and the lock.
+      const shutdown = async (signal: string) => {
+        console.log(`linli: ${signal}: shutting down`);
+        await app?.close();
+        await database.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
       await database.migrate();
       let seeded = false;
       if (opts.seedDemoIfEmpty && !(await hasAnyArea(database.db))) {
         console.log('linli: first start: loading the demo street …');
         seeded = (await seedDemo(database.db, { scale: 'community', password: config.demoPassword })).created;
       }
-      const app = await buildApp({ config, database });
-      const shutdown = async (signal: string) => {
-        app.log.info(`${signal}: shutting down`);
-        await app.close();
-        await database.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      app = await buildApp({ config, database });
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

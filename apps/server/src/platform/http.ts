@@ -102,7 +102,8 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     req.locale = pickLocale(req.headers['accept-language']);
     if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
     const access = req.routeOptions.config?.access;
-    const actor = await authenticate(req, database, config);
+    // Public routes never look at credentials: a signed-in browser pays nothing extra for them.
+    const actor = access === 'public' ? null : await authenticate(req, database, config);
     req.ctx = {
       db: database.db,
       config,

@@ -1,24 +1,18 @@
-import { type Me, PERMISSIONS, roleHas } from '@linli/shared';
+import { type Me, PERMISSIONS, type RoleGrant, roleHas } from '@linli/shared';
 import type { Config } from '../../platform/config';
 import type { RequestMeta, ServiceContext } from '../../platform/context';
 import type { Db } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { randomToken, sha256 } from '../../platform/ids';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/passwords';
-import type { Actor } from '../../platform/scope';
+import type { ActiveGrant, Actor } from '../../platform/scope';
 import { writeAudit } from '../audit/audit.service';
 import { findLiveToken, touchToken } from '../tokens/tokens.repository';
-import { presentGrant } from '../users/users.presenter';
-import {
-  findUserById,
-  findUserByUsername,
-  grantsOfUsers,
-  toActiveGrants,
-  updateUserRow,
-} from '../users/users.repository';
+import { findUserById, findUserByUsername, toActiveGrants, updateUserRow } from '../users/users.repository';
 import type { UserRow } from '../users/users.table';
 import {
-  findLiveSession,
+  activeGrantsOf,
+  findLiveSessionUser,
   insertSession,
   revokeSession,
   revokeSessionsOfUser,
@@ -125,22 +119,21 @@ export async function logout(ctx: ServiceContext): Promise<void> {
 /** Cookie → actor. Null when the session is unknown, expired, revoked or its user disabled. */
 export async function actorFromSession(db: Db, config: Config, token: string): Promise<Actor | null> {
   const id = sha256(token);
-  const found = await findLiveSession(db, id);
-  if (!found || found.user.status !== 'active') return null;
+  const found = await findLiveSessionUser(db, id);
+  if (!found || found.status !== 'active') return null;
   const now = Date.now();
-  if (now - found.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (now - found.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await touchSession(db, id, new Date(now + config.sessionTtlHours * 3_600_000));
   }
-  const grants = (await grantsOfUsers(db, [found.user.id])).get(found.user.id) ?? [];
   return {
     kind: 'user',
-    userId: found.user.id,
+    userId: found.userId,
     tokenId: null,
-    name: found.user.name,
-    grants: await toActiveGrants(db, grants),
+    name: found.name,
+    grants: await activeGrantsOf(db, found.userId),
     sessionId: id,
-    csrfToken: found.session.csrfToken,
-    mustChangePassword: found.user.mustChangePassword,
+    csrfToken: found.csrfToken,
+    mustChangePassword: found.mustChangePassword,
   };
 }
 
@@ -173,10 +166,11 @@ export async function actorFromApiToken(db: Db, secret: string): Promise<Actor |
   };
 }
 
+/** The signed-in person with the roles already resolved for this request. */
 export async function getMe(ctx: ServiceContext): Promise<Me> {
   const user = ctx.actor.userId ? await findUserById(ctx.db, ctx.actor.userId) : null;
   if (!user) throw new AppError('auth.unauthenticated');
-  const grants = (await grantsOfUsers(ctx.db, [user.id])).get(user.id) ?? [];
+  const grants = ctx.actor.grants;
   return {
     user: {
       id: user.id,
@@ -185,9 +179,21 @@ export async function getMe(ctx: ServiceContext): Promise<Me> {
       phone: user.phone,
       mustChangePassword: user.mustChangePassword,
     },
-    grants: grants.map(presentGrant),
+    grants: grants.map(presentActiveGrant),
     permissions: PERMISSIONS.filter((p) => grants.some((g) => roleHas(g.role, p))),
     csrfToken: ctx.actor.csrfToken ?? '',
+  };
+}
+
+function presentActiveGrant(g: ActiveGrant): RoleGrant {
+  return {
+    id: g.id,
+    role: g.role,
+    areaId: g.areaId,
+    areaName: g.areaName,
+    areaKind: g.areaKind,
+    via: g.via,
+    endsAt: g.endsAt?.toISOString() ?? null,
   };
 }
 
