@@ -13,3 +13,7 @@ $$;
 CREATE TRIGGER audit_log_no_update_delete
   BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION linli_audit_log_immutable();
+--> statement-breakpoint
+CREATE TRIGGER audit_log_no_truncate
+  BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION linli_audit_log_immutable();

@@ -9,6 +9,11 @@ export const ERRORS = {
   'request.too_large': { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
   'request.unsupported_media_type': { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   'request.route_not_found': { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  'request.conflict': {
+    status: 409,
+    zh: '数据刚被其他操作修改，请刷新后重试',
+    en: 'The data was changed by another request at the same time; reload and retry',
+  },
   'request.rate_limited': {
     status: 429,
     zh: '操作过于频繁，请稍后再试',

@@ -151,7 +151,9 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || req.method !== 'GET')
       return sendError(reply, req, 'request.route_not_found');
-    if (!webRoot) return reply.code(404).type('text/plain').send('Not found');
+    // A missing hashed asset is a stale page asking for an old build: answer 404, not the app shell.
+    if (!webRoot || req.url.startsWith('/assets/'))
+      return reply.code(404).type('text/plain').send('Not found');
     // The console is a single-page app: every other GET is one of its routes.
     return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
   });
@@ -186,7 +188,15 @@ async function authenticate(req: FastifyRequest, database: Database, config: Con
   return token ? actorFromSession(database.db, config, token) : null;
 }
 
+/**
+ * PostgreSQL errors a request can cause by racing another one. Services check for duplicates under a
+ * row lock, so these are the rare leftovers: answered as a conflict to retry, never as a 500.
+ */
+const RETRYABLE_SQLSTATES = new Set(['23505', '40001', '40P01']);
+
 function mapFrameworkError(error: FastifyError): ErrorCode | null {
+  const sqlState = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? error.code;
+  if (sqlState && RETRYABLE_SQLSTATES.has(sqlState)) return 'request.conflict';
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

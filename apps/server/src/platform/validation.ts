@@ -50,6 +50,10 @@ export function issuesOf(validation: unknown[], locale: Locale): FieldIssue[] | 
 function localise(issue: $ZodIssue, locale: Locale): string {
   const custom = FIELD_MESSAGES[issue.message as FieldMessageKey];
   if (custom) return locale === 'en-US' ? custom.en : custom.zh;
+  const missing =
+    (issue.code === 'invalid_type' && issue.input === undefined) ||
+    (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1);
+  if (missing) return locale === 'en-US' ? 'Required' : '此项必填';
   if (issue.code === 'unrecognized_keys') {
     return locale === 'en-US'
       ? `Unknown field(s): ${issue.keys.join(', ')}`

@@ -58,6 +58,23 @@ export async function countsByCompound(db: DbOrTx, scope: Scope) {
   };
 }
 
+/** Live buildings and active dwellings anywhere below a node (the node included), for one node's counts. */
+export async function countsUnderPath(db: DbOrTx, path: string) {
+  const under = and(eq(areas.id, buildings.compoundId), like(areas.path, `${path}%`));
+  const [b] = await db
+    .select({ n: count() })
+    .from(buildings)
+    .innerJoin(areas, under)
+    .where(isNull(buildings.archivedAt));
+  const [d] = await db
+    .select({ n: count() })
+    .from(dwellings)
+    .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
+    .innerJoin(areas, under)
+    .where(and(eq(dwellings.status, 'active'), isNull(buildings.archivedAt)));
+  return { buildings: Number(b?.n ?? 0), dwellings: Number(d?.n ?? 0) };
+}
+
 export async function hasLiveChildren(db: DbOrTx, id: string): Promise<boolean> {
   const [child] = await db
     .select({ id: areas.id })

@@ -9,6 +9,7 @@ import { areaNotEmpty, areaNotFound, duplicateAreaName, invalidParent } from './
 import { presentArea } from './areas.presenter';
 import {
   countsByCompound,
+  countsUnderPath,
   findAreaInScope,
   findAreasByIds,
   hasLiveChildren,
@@ -63,7 +64,7 @@ export async function getArea(ctx: ServiceContext, id: string): Promise<AreaNode
   const scope = await authorizeFor(ctx.actor, 'area.read', 'area.not_found', areaTarget(ctx, id));
   const row = await findAreaInScope(ctx.db, scope, id);
   if (!row) throw areaNotFound();
-  return presentArea(row, { buildings: 0, dwellings: 0 });
+  return presentArea(row, await countsUnderPath(ctx.db, row.path));
 }
 
 export async function createArea(ctx: ServiceContext, input: AreaCreate): Promise<AreaNode> {
@@ -76,7 +77,8 @@ export async function createArea(ctx: ServiceContext, input: AreaCreate): Promis
     areaTarget(ctx, input.parentId),
   );
   return ctx.db.transaction(async (tx) => {
-    const parent = await findAreaInScope(tx, scope, input.parentId!);
+    // Locked, so two requests creating the same name under it meet the name check, not the unique index.
+    const parent = await findAreaInScope(tx, scope, input.parentId!, { forUpdate: true });
     if (!parent) throw areaNotFound();
     const grant = assertInScope(scope, parent, 'area.not_found');
     if (!isValidParent(input.kind, parent.kind)) throw invalidParent();
@@ -144,8 +146,10 @@ export async function updateAreaNode(ctx: ServiceContext, id: string, input: Are
     }
     const name = patch.name ?? node.name;
     const parentId = patch.parentId ?? node.parentId;
-    if ((patch.name || patch.parentId) && (await siblingNameTaken(tx, parentId, name, node.id))) {
-      throw duplicateAreaName();
+    if (patch.name || patch.parentId) {
+      // The parent is locked like in createArea, so concurrent renames to one name answer 409.
+      if (parentId) await findAreaInScope(tx, scope, parentId, { forUpdate: true });
+      if (await siblingNameTaken(tx, parentId, name, node.id)) throw duplicateAreaName();
     }
     const updated = await updateArea(tx, node.id, patch);
     const changes = diffFields(node, updated, AUDITED_FIELDS);
@@ -158,7 +162,7 @@ export async function updateAreaNode(ctx: ServiceContext, id: string, input: Are
       changes,
       delegationId: grant.delegationId,
     });
-    return presentArea(updated, { buildings: 0, dwellings: 0 });
+    return presentArea(updated, await countsUnderPath(tx, updated.path));
   });
 }
 

@@ -1,5 +1,5 @@
 import type { AuditQuery } from '@linli/shared';
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
 import { users } from '../users/users.table';
@@ -12,7 +12,9 @@ export async function listAuditEntries(db: DbOrTx, scope: Scope, q: AuditQuery) 
   if (q.entityId) where.push(eq(auditLog.entityId, q.entityId));
   if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.from) where.push(gte(auditLog.at, new Date(q.from)));
-  if (q.to) where.push(lte(auditLog.at, new Date(q.to)));
+  // Entries show milliseconds, the column keeps microseconds: `to` takes in its whole millisecond,
+  // so an entry's own `at` used as `to` still includes it.
+  if (q.to) where.push(lt(auditLog.at, new Date(new Date(q.to).getTime() + 1)));
   // Ids are UUID v7, so ordering by id is ordering by time and the id is a stable cursor.
   if (q.cursor && /^[0-9a-f-]{36}$/.test(q.cursor)) where.push(lt(auditLog.id, q.cursor));
   const rows = await db

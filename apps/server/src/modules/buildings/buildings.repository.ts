@@ -9,7 +9,9 @@ export async function listBuildingsOfCompound(db: DbOrTx, scope: Scope, compound
   return db
     .select({
       building: buildings,
-      dwellingCount: sql<number>`(select count(*)::int from ${dwellings} where ${dwellings.buildingId} = ${buildings.id} and ${dwellings.status} = 'active')`,
+      // Qualified by hand: in a single-table select Drizzle prints columns unqualified, and an
+      // unqualified "id" inside the subquery would bind to dwellings.id and count nothing.
+      dwellingCount: sql<number>`(select count(*)::int from ${dwellings} d where d.building_id = ${buildings}.id and d.status = 'active')`,
     })
     .from(buildings)
     .where(and(eq(buildings.compoundId, compoundId), liveBuilding, scopeWhere(scope, buildings)))

@@ -84,7 +84,8 @@ export async function createBuilding(ctx: ServiceContext, spec: BuildingSpec) {
     compoundTarget(ctx, spec.compoundId),
   );
   return ctx.db.transaction(async (tx) => {
-    const compound = await findAreaInScope(tx, scope, spec.compoundId);
+    // Locked, so two requests creating one name meet the name check, not the unique index.
+    const compound = await findAreaInScope(tx, scope, spec.compoundId, { forUpdate: true });
     if (!compound) throw areaNotFound();
     if (compound.kind !== 'compound') throw invalidParent();
     const grant = assertInScope(scope, compound, 'area.not_found');
@@ -147,6 +148,10 @@ export async function updateBuilding(ctx: ServiceContext, id: string, input: z.i
     buildingTarget(ctx, id),
   );
   return ctx.db.transaction(async (tx) => {
+    // Locks are taken top-down (compound, building, dwelling), the order a compound move takes them in.
+    // A rename checks its name under the compound's lock, like createBuilding.
+    const current = input.name ? await findBuildingInScope(tx, scope, id) : null;
+    if (current) await findAreaInScope(tx, scope, current.compoundId, { forUpdate: true });
     const building = await findBuildingInScope(tx, scope, id, { forUpdate: true });
     if (!building) throw buildingNotFound();
     const grant = assertInScope(scope, building, 'building.not_found');
@@ -228,11 +233,15 @@ async function changeDwelling(
     dwellingTarget(ctx, id),
   );
   return ctx.db.transaction(async (tx) => {
+    // The building is locked first, as in addDwelling and a compound move: numbers are checked
+    // under its lock, so two changes to one number answer 409, not a unique-index error.
+    const current = await findDwellingInScope(tx, scope, id);
+    if (!current) throw dwellingNotFound();
+    const building = await findBuildingInScope(tx, scope, current.buildingId, { forUpdate: true });
+    if (!building) throw dwellingNotFound();
     const dwelling = await findDwellingInScope(tx, scope, id, { forUpdate: true });
     if (!dwelling) throw dwellingNotFound();
     const grant = assertInScope(scope, dwelling, 'dwelling.not_found');
-    const building = await findBuildingInScope(tx, scope, dwelling.buildingId);
-    if (!building) throw dwellingNotFound();
     const entrance = (await entrancesOf(tx, building.id)).find((e) => e.id === dwelling.entranceId)!;
     assertVersion(dwelling, version, 'dwelling.version_conflict', (d) =>
       presentDwelling(d, building, entrance),

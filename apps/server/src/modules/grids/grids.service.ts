@@ -73,7 +73,8 @@ export async function createGrid(ctx: ServiceContext, input: z.infer<typeof Grid
     communityTarget(ctx, input.communityId),
   );
   return ctx.db.transaction(async (tx) => {
-    const community = await findAreaInScope(tx, scope, input.communityId);
+    // Grid names and building memberships are checked under the community's lock (see updateGrid).
+    const community = await findAreaInScope(tx, scope, input.communityId, { forUpdate: true });
     if (!community || community.kind !== 'community') throw areaNotFound();
     const grant = assertInScope(scope, community, 'area.not_found');
     if (await gridNameTaken(tx, community.id, input.name)) {
@@ -114,6 +115,7 @@ export async function updateGrid(ctx: ServiceContext, id: string, input: z.infer
     const found = await findGridInScope(tx, scope, id, { forUpdate: true });
     if (!found) throw new AppError('grid.not_found');
     const grant = assertInScope(scope, found.grid, 'grid.not_found');
+    await findAreaInScope(tx, scope, found.grid.communityId, { forUpdate: true });
     const before = (await buildingIdsOfGrids(tx, [id])).get(id) ?? [];
     assertVersion(found.grid, input.version, 'grid.version_conflict', (g) =>
       presentGrid(g, found.workerName, before),

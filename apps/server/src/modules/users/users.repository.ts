@@ -45,18 +45,20 @@ export async function findUserInScope(
 export async function listUsersInScope(
   db: DbOrTx,
   scope: Scope,
-  q: { q?: string; areaId?: string; cursor?: string; limit: number },
+  q: { q?: string; areaPath?: string; cursor?: string; limit: number },
 ) {
   const where = [userVisible(scope)];
   if (q.q) {
     const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(users.name, pattern), ilike(users.username, pattern), ilike(users.phone, pattern))!);
   }
-  if (q.areaId) {
+  if (q.areaPath) {
+    // The area and everything below it: a street's list shows its committees' staff too.
+    const below = `${q.areaPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(
       or(
-        eq(users.homeAreaId, q.areaId),
-        sql`exists (select 1 from ${roleGrants} where ${roleGrants.userId} = ${users.id} and ${roleGrants.revokedAt} is null and ${roleGrants.areaId} = ${q.areaId})`,
+        sql`exists (select 1 from ${areas} where ${areas.id} = ${users.homeAreaId} and ${areas.path} like ${below})`,
+        sql`exists (select 1 from ${roleGrants} join ${areas} on ${areas.id} = ${roleGrants.areaId} where ${roleGrants.userId} = ${users.id} and ${roleGrants.revokedAt} is null and ${areas.path} like ${below})`,
       )!,
     );
   }

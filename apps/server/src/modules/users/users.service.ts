@@ -57,7 +57,13 @@ async function present(db: DbOrTx, rows: UserRow[]) {
 
 export async function listUsers(ctx: ServiceContext, query: z.infer<typeof UserListQuery>) {
   const scope = authorize(ctx.actor, 'user.read');
-  const { rows, nextCursor } = await listUsersInScope(ctx.db, scope, query);
+  let areaPath: string | undefined;
+  if (query.areaId) {
+    const area = await findAreaInScope(ctx.db, scope, query.areaId);
+    if (!area) throw areaNotFound();
+    areaPath = area.path;
+  }
+  const { rows, nextCursor } = await listUsersInScope(ctx.db, scope, { ...query, areaPath });
   return { items: await present(ctx.db, rows), nextCursor };
 }
 
@@ -89,6 +95,27 @@ function coversArea(g: ActiveGrant, area: AreaRow) {
   return area.path.startsWith(g.areaPath);
 }
 
+/**
+ * Account actions (edit, disable, reset the password) act on every role the account holds, so they
+ * need standing over each of them: a committee admin who can see a street officer seconded to the
+ * committee must not be able to take over or lock out that officer's street account.
+ */
+async function assertMayManageAccount(db: DbOrTx, scope: Scope, user: UserRow) {
+  const held = (await grantsOfUsers(db, [user.id])).get(user.id) ?? [];
+  for (const g of held) {
+    if (!scope.grants.some((mine) => coversArea(mine, g.area) && mayHandOut(mine.role, g.role))) {
+      throw roleNotAllowed();
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
 export async function createUser(ctx: ServiceContext, input: UserCreate) {
   const scope = await authorizeFor(
     ctx.actor,
@@ -117,6 +144,9 @@ export async function createUser(ctx: ServiceContext, input: UserCreate) {
       streetId: home.streetId,
       communityId: home.communityId,
       createdBy: ctx.actor.userId,
+    }).catch((error: unknown) => {
+      // Two requests for one new username: the unique index decides, the loser gets a 409.
+      throw isUniqueViolation(error) ? usernameTaken() : error;
     });
     await writeAudit(tx, ctx, {
       action: 'user.create',
@@ -166,6 +196,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: z.infer
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
     if (!user) throw userNotFound();
     if (input.status === 'disabled' && user.id === ctx.actor.userId) throw cannotChangeSelf();
+    if (user.id !== ctx.actor.userId) await assertMayManageAccount(tx, scope, user);
     const [home] = await findAreasByIds(tx, [user.homeAreaId]);
     assertVersion(user, input.version, 'user.version_conflict', (u) => presentUser(u, [], home?.name ?? ''));
     const updated = await updateUserRow(tx, id, {
@@ -194,6 +225,7 @@ export async function resetPassword(ctx: ServiceContext, id: string, newPassword
   await ctx.db.transaction(async (tx) => {
     const user = await findUserInScope(tx, scope, id, { forUpdate: true });
     if (!user) throw userNotFound();
+    await assertMayManageAccount(tx, scope, user);
     await updateUserRow(
       tx,
       id,

@@ -1,0 +1,69 @@
+import type { Permission } from '@linli/shared';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { PermissionGate } from '../auth/PermissionGate';
+import { AppLayout } from './AppLayout';
+import { FullPageSpin } from './FullPageSpin';
+import { NotFoundPage } from './NotFoundPage';
+import { RouteErrorBoundary } from './RouteErrorBoundary';
+
+/** Each page is its own chunk, loaded on first visit. */
+function lazyPage(load: () => Promise<ComponentType>): RouteObject['lazy'] {
+  return async () => ({ Component: await load() });
+}
+
+function gated(permission: Permission, children: RouteObject[]): RouteObject {
+  return { element: <PermissionGate permission={permission} />, children };
+}
+
+const pages: RouteObject[] = [
+  { index: true, lazy: lazyPage(() => import('./HomePage').then((m) => m.HomePage)) },
+  gated('area.read', [
+    { path: 'areas', lazy: lazyPage(() => import('../areas/AreasPage').then((m) => m.AreasPage)) },
+    {
+      path: 'areas/buildings/:buildingId',
+      lazy: lazyPage(() => import('../areas/BuildingEditorPage').then((m) => m.BuildingEditorPage)),
+    },
+  ]),
+  gated('user.read', [
+    { path: 'users', lazy: lazyPage(() => import('../users/UsersPage').then((m) => m.UsersPage)) },
+    {
+      path: 'users/:userId',
+      lazy: lazyPage(() => import('../users/UserDetailPage').then((m) => m.UserDetailPage)),
+    },
+  ]),
+  gated('delegation.read', [
+    {
+      path: 'delegations',
+      lazy: lazyPage(() => import('../users/DelegationsPage').then((m) => m.DelegationsPage)),
+    },
+  ]),
+  gated('token.manage', [
+    { path: 'tokens', lazy: lazyPage(() => import('../users/TokensPage').then((m) => m.TokensPage)) },
+  ]),
+  gated('audit.read', [
+    { path: 'audit', lazy: lazyPage(() => import('../audit/AuditPage').then((m) => m.AuditPage)) },
+  ]),
+  {
+    path: 'account/password',
+    lazy: lazyPage(() => import('../auth/ChangePasswordPage').then((m) => m.ChangePasswordPage)),
+  },
+  { path: '*', Component: NotFoundPage },
+];
+
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    HydrateFallback: FullPageSpin,
+    lazy: lazyPage(() => import('../auth/LoginPage').then((m) => m.LoginPage)),
+    ErrorBoundary: RouteErrorBoundary,
+  },
+  {
+    path: '/',
+    Component: AppLayout,
+    HydrateFallback: FullPageSpin,
+    ErrorBoundary: RouteErrorBoundary,
+    // The pathless route keeps the menu and header on screen when a page fails.
+    children: [{ ErrorBoundary: RouteErrorBoundary, children: pages }],
+  },
+]);

@@ -1,0 +1,134 @@
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import type { BuildingDetail, Dwelling } from '@linli/shared';
+import { Breadcrumb, Button, Card, Descriptions, Flex, Space, Spin, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { QueryErrorResult } from '../api/QueryErrorResult';
+import { useSession } from '../auth/session';
+import { AddDwellingModal } from './AddDwellingModal';
+import { useAreaTree, useBuilding } from './areas.api';
+import { canOnArea, indexAreas } from './areaTree';
+import { BuildingFormModal } from './BuildingFormModal';
+import { DwellingGrid } from './DwellingGrid';
+import { DwellingModal } from './DwellingModal';
+
+export function BuildingEditorPage() {
+  const { buildingId = '' } = useParams();
+  const building = useBuilding(buildingId);
+  if (building.isPending) return <Spin size="large" />;
+  if (building.isError)
+    return <QueryErrorResult error={building.error} onRetry={() => void building.refetch()} />;
+  return <BuildingEditor building={building.data} />;
+}
+
+type Dialog = { kind: 'edit' } | { kind: 'add' } | { kind: 'dwelling'; dwelling: Dwelling };
+
+function BuildingEditor({ building }: { building: BuildingDetail }) {
+  const { t } = useTranslation();
+  const me = useSession();
+  const tree = useAreaTree();
+  const index = useMemo(() => indexAreas(tree.data?.nodes ?? []), [tree.data]);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const compound = index.byId.get(building.compoundId);
+  const canManage = compound !== undefined && canOnArea(me.grants, 'building.manage', index, compound.id);
+  const activeCount = building.dwellings.filter((dwelling) => dwelling.status === 'active').length;
+  const close = () => setDialog(null);
+
+  return (
+    <Flex vertical gap={16}>
+      <Breadcrumb
+        items={[
+          { title: <Link to="/areas">{t('nav.areas')}</Link> },
+          ...(compound ? [{ title: <Link to={`/areas?area=${compound.id}`}>{compound.name}</Link> }] : []),
+          { title: building.name },
+        ]}
+      />
+      <Card
+        title={
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="building-title">
+            {building.name}
+          </Typography.Title>
+        }
+        extra={
+          canManage && (
+            <Space wrap>
+              <Button
+                icon={<EditOutlined />}
+                onClick={() => setDialog({ kind: 'edit' })}
+                data-testid="building-edit"
+              >
+                {t('buildings.edit')}
+              </Button>
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setDialog({ kind: 'add' })}
+                data-testid="dwelling-add"
+              >
+                {t('dwellings.add')}
+              </Button>
+            </Space>
+          )
+        }
+      >
+        <Descriptions
+          column={{ xs: 1, sm: 2, lg: 4 }}
+          items={[
+            { key: 'kind', label: t('buildings.fields.kind'), children: t(`buildingKind.${building.kind}`) },
+            {
+              key: 'layout',
+              label: t('buildings.fields.layout'),
+              children: t('buildings.layout', {
+                floors: building.floors,
+                entrances: building.entranceCount,
+                rooms: building.roomsPerFloor,
+              }),
+            },
+            {
+              key: 'dwellings',
+              label: t('buildings.fields.activeDwellings'),
+              children: t('buildings.activeOfTotal', {
+                active: activeCount,
+                total: building.dwellings.length,
+              }),
+            },
+            {
+              key: 'builtYear',
+              label: t('buildings.fields.builtYear'),
+              children: building.builtYear ?? t('common.none'),
+            },
+            ...(building.notes
+              ? [
+                  {
+                    key: 'notes',
+                    label: t('buildings.fields.notes'),
+                    children: building.notes,
+                    span: 'filled' as const,
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Card>
+      <Card
+        title={t('dwellings.gridTitle')}
+        extra={
+          <Typography.Text type="secondary">{canManage ? t('dwellings.gridHint') : null}</Typography.Text>
+        }
+      >
+        <DwellingGrid
+          building={building}
+          onPick={canManage ? (dwelling) => setDialog({ kind: 'dwelling', dwelling }) : undefined}
+        />
+      </Card>
+      {dialog?.kind === 'edit' && (
+        <BuildingFormModal target={{ mode: 'edit', building }} onClose={close} onSaved={close} />
+      )}
+      {dialog?.kind === 'add' && <AddDwellingModal building={building} onClose={close} />}
+      {dialog?.kind === 'dwelling' && (
+        <DwellingModal dwelling={dialog.dwelling} building={building} onClose={close} />
+      )}
+    </Flex>
+  );
+}

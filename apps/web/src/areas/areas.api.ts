@@ -1,0 +1,193 @@
+import {
+  type AreaCreate,
+  AreaNode,
+  AreaTree,
+  type AreaUpdate,
+  Building,
+  BuildingDetail,
+  type BuildingSpec,
+  type BuildingUpdate,
+  Dwelling,
+  type DwellingCreate,
+  type DwellingUpdate,
+  Grid,
+  type GridCreate,
+  type GridUpdate,
+  Ok,
+} from '@linli/shared';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { api, itemsOf } from '../api/client';
+
+export type AreaCreateBody = z.input<typeof AreaCreate>;
+export type AreaUpdateBody = z.input<typeof AreaUpdate>;
+export type BuildingSpecBody = z.input<typeof BuildingSpec>;
+export type BuildingUpdateBody = z.input<typeof BuildingUpdate>;
+export type DwellingCreateBody = z.input<typeof DwellingCreate>;
+export type DwellingUpdateBody = z.input<typeof DwellingUpdate>;
+export type GridCreateBody = z.input<typeof GridCreate>;
+export type GridUpdateBody = z.input<typeof GridUpdate>;
+
+export const areaKeys = {
+  all: ['areas'] as const,
+  tree: ['areas', 'tree'] as const,
+};
+
+export const buildingKeys = {
+  all: ['buildings'] as const,
+  list: (compoundId: string) => ['buildings', 'list', compoundId] as const,
+  detail: (buildingId: string) => ['buildings', 'detail', buildingId] as const,
+};
+
+export const gridKeys = {
+  list: (communityId: string) => ['grids', communityId] as const,
+};
+
+export function useAreaTree() {
+  return useQuery({
+    queryKey: areaKeys.tree,
+    queryFn: () => api.get('/api/areas/tree', AreaTree),
+    staleTime: 60_000,
+  });
+}
+
+export function useCreateArea() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AreaCreateBody) => api.post('/api/areas', AreaNode, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: areaKeys.all }),
+  });
+}
+
+export function useUpdateArea() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: AreaUpdateBody & { id: string }) =>
+      api.patch(`/api/areas/${id}`, AreaNode, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: areaKeys.all }),
+  });
+}
+
+export function useArchiveArea() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) =>
+      api.post(`/api/areas/${id}/archive`, Ok, { version }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: areaKeys.all }),
+  });
+}
+
+export function useBuildings(compoundId: string) {
+  return useQuery({
+    queryKey: buildingKeys.list(compoundId),
+    queryFn: () => api.get('/api/buildings', itemsOf(Building), { compoundId }),
+  });
+}
+
+/** All buildings of several compounds at once, e.g. to choose a grid's buildings across a community. */
+export function useBuildingsOf(compoundIds: readonly string[]) {
+  return useQueries({
+    queries: compoundIds.map((compoundId) => ({
+      queryKey: buildingKeys.list(compoundId),
+      queryFn: () => api.get('/api/buildings', itemsOf(Building), { compoundId }),
+    })),
+    combine: (results) => ({
+      buildings: results.flatMap((result) => result.data?.items ?? []),
+      isPending: results.some((result) => result.isPending),
+    }),
+  });
+}
+
+export function useBuilding(buildingId: string) {
+  return useQuery({
+    queryKey: buildingKeys.detail(buildingId),
+    queryFn: () => api.get(`/api/buildings/${buildingId}`, BuildingDetail),
+  });
+}
+
+function useBuildingChanged() {
+  const queryClient = useQueryClient();
+  return (detail: BuildingDetail) => {
+    queryClient.setQueryData(buildingKeys.detail(detail.id), detail);
+    // Counts of buildings and dwellings shown in lists and on the tree have changed too.
+    void queryClient.invalidateQueries({ queryKey: buildingKeys.list(detail.compoundId) });
+    void queryClient.invalidateQueries({ queryKey: areaKeys.all });
+  };
+}
+
+export function useCreateBuilding() {
+  const onChanged = useBuildingChanged();
+  return useMutation({
+    mutationFn: (body: BuildingSpecBody) => api.post('/api/buildings', BuildingDetail, body),
+    onSuccess: onChanged,
+  });
+}
+
+export function useUpdateBuilding() {
+  const onChanged = useBuildingChanged();
+  return useMutation({
+    mutationFn: ({ id, ...body }: BuildingUpdateBody & { id: string }) =>
+      api.patch(`/api/buildings/${id}`, BuildingDetail, body),
+    onSuccess: onChanged,
+  });
+}
+
+function useDwellingChanged() {
+  const queryClient = useQueryClient();
+  return (dwelling: Dwelling) => {
+    void queryClient.invalidateQueries({ queryKey: buildingKeys.detail(dwelling.buildingId) });
+    void queryClient.invalidateQueries({ queryKey: ['buildings', 'list'] });
+    void queryClient.invalidateQueries({ queryKey: areaKeys.all });
+  };
+}
+
+export function useCreateDwelling() {
+  const onChanged = useDwellingChanged();
+  return useMutation({
+    mutationFn: ({ buildingId, ...body }: DwellingCreateBody & { buildingId: string }) =>
+      api.post(`/api/buildings/${buildingId}/dwellings`, Dwelling, body),
+    onSuccess: onChanged,
+  });
+}
+
+export function useUpdateDwelling() {
+  const onChanged = useDwellingChanged();
+  return useMutation({
+    mutationFn: ({ id, ...body }: DwellingUpdateBody & { id: string }) =>
+      api.patch(`/api/dwellings/${id}`, Dwelling, body),
+    onSuccess: onChanged,
+  });
+}
+
+export function useArchiveDwelling() {
+  const onChanged = useDwellingChanged();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) =>
+      api.post(`/api/dwellings/${id}/archive`, Dwelling, { version }),
+    onSuccess: onChanged,
+  });
+}
+
+export function useGrids(communityId: string) {
+  return useQuery({
+    queryKey: gridKeys.list(communityId),
+    queryFn: () => api.get('/api/grids', itemsOf(Grid), { communityId }),
+  });
+}
+
+export function useCreateGrid() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: GridCreateBody) => api.post('/api/grids', Grid, body),
+    onSuccess: (grid) => queryClient.invalidateQueries({ queryKey: gridKeys.list(grid.communityId) }),
+  });
+}
+
+export function useUpdateGrid() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: GridUpdateBody & { id: string }) =>
+      api.patch(`/api/grids/${id}`, Grid, body),
+    onSuccess: (grid) => queryClient.invalidateQueries({ queryKey: gridKeys.list(grid.communityId) }),
+  });
+}

@@ -1,0 +1,28 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * Picks an option of the antd Select (or TreeSelect) carrying `testId`: opens it, optionally types to
+ * search, and clicks the option whose text contains `optionText`. Options render in a popup outside the
+ * select, so they are looked up on the page among the popups currently open.
+ */
+export async function chooseOption(
+  page: Page,
+  testId: string,
+  optionText: string,
+  search?: string,
+): Promise<void> {
+  const select = page.getByTestId(testId);
+  await select.click();
+  if (search !== undefined) await page.keyboard.type(search);
+  const option = visiblePopupOption(page, optionText);
+  await option.waitFor({ state: 'visible' });
+  await option.click();
+}
+
+function visiblePopupOption(page: Page, text: string): Locator {
+  return page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .locator('.ant-select-item-option, .ant-select-tree-treenode')
+    .filter({ hasText: text })
+    .first();
+}
