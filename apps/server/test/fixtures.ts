@@ -157,3 +157,16 @@ export async function signIn(app: FastifyInstance, username: string, password = 
     };
   return { username, request, get: typed('GET'), post: typed('POST'), patch: typed('PATCH') };
 }
+
+/** One sign-in per user and test file, reused: the login route is rate-limited per address. */
+export function sessionsFor(app: () => FastifyInstance) {
+  const sessions = new Map<string, Promise<Session>>();
+  return (user: { username: string }): Promise<Session> => {
+    let session = sessions.get(user.username);
+    if (!session) {
+      session = signIn(app(), user.username);
+      sessions.set(user.username, session);
+    }
+    return session;
+  };
+}

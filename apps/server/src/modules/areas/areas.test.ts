@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWorld,
   type Session,
-  signIn,
+  sessionsFor,
   startApp,
   type TestApp,
   unique,
@@ -29,16 +29,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { current?:
 type Detail = { id: string; dwellings: { id: string }[] };
 
 let t: TestApp;
-const sessions = new Map<string, Promise<Session>>();
-/** One sign-in per user and file: the login route is rate-limited per address. */
-const as = (user: { username: string }) => {
-  let s = sessions.get(user.username);
-  if (!s) {
-    s = signIn(t.app, user.username);
-    sessions.set(user.username, s);
-  }
-  return s;
-};
+const as = sessionsFor(() => t.app);
 
 beforeAll(async () => {
   t = await startApp();

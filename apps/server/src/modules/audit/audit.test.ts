@@ -4,6 +4,7 @@ import {
   buildWorld,
   PASSWORD,
   type Session,
+  sessionsFor,
   signIn,
   startApp,
   type TestApp,
@@ -37,15 +38,7 @@ const WRONG_PASSWORD = 'Wrong-guess-555';
 
 let t: TestApp;
 let world: World;
-const sessions = new Map<string, Promise<Session>>();
-const as = (user: { username: string }) => {
-  let s = sessions.get(user.username);
-  if (!s) {
-    s = signIn(t.app, user.username);
-    sessions.set(user.username, s);
-  }
-  return s;
-};
+const as = sessionsFor(() => t.app);
 
 beforeAll(async () => {
   t = await startApp();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWorld,
   type Session,
-  signIn,
+  sessionsFor,
   startApp,
   type TestApp,
   unique,
@@ -43,15 +43,7 @@ type ErrorBody = { error: { code: string; details?: { current?: Dwelling & Detai
 
 let t: TestApp;
 let world: World;
-const sessions = new Map<string, Promise<Session>>();
-const as = (user: { username: string }) => {
-  let s = sessions.get(user.username);
-  if (!s) {
-    s = signIn(t.app, user.username);
-    sessions.set(user.username, s);
-  }
-  return s;
-};
+const as = sessionsFor(() => t.app);
 
 beforeAll(async () => {
   t = await startApp();

@@ -4,7 +4,7 @@ import {
   buildWorld,
   insertUser,
   type Session,
-  signIn,
+  sessionsFor,
   startApp,
   type TestApp,
   unique,
@@ -26,15 +26,7 @@ type ErrorBody = { error: { code: string; details?: { current?: Grid; issues?: {
 
 let t: TestApp;
 let world: World;
-const sessions = new Map<string, Promise<Session>>();
-const as = (user: { username: string }) => {
-  let s = sessions.get(user.username);
-  if (!s) {
-    s = signIn(t.app, user.username);
-    sessions.set(user.username, s);
-  }
-  return s;
-};
+const as = sessionsFor(() => t.app);
 const buildings: Record<'a1' | 'a2' | 'a3' | 'b1', string> = { a1: '', a2: '', a3: '', b1: '' };
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import {
   buildWorld,
   insertUser,
   PASSWORD,
-  type Session,
+  sessionsFor,
   signIn,
   startApp,
   type TestApp,
@@ -33,15 +33,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { current?:
 
 let t: TestApp;
 let world: World;
-const sessions = new Map<string, Promise<Session>>();
-const as = (user: { username: string }) => {
-  let s = sessions.get(user.username);
-  if (!s) {
-    s = signIn(t.app, user.username);
-    sessions.set(user.username, s);
-  }
-  return s;
-};
+const as = sessionsFor(() => t.app);
 
 beforeAll(async () => {
   t = await startApp();
