@@ -77,6 +77,11 @@ export const ERRORS = {
     zh: '该单元已有同号房屋',
     en: 'That entrance already has a dwelling with this number',
   },
+  'dwelling.archived': {
+    status: 409,
+    zh: '该房屋已归档，不能再修改',
+    en: 'This dwelling is archived and can no longer be changed',
+  },
   'dwelling.version_conflict': {
     status: 409,
     zh: '该房屋已被他人修改，请查看最新内容',
@@ -114,6 +119,11 @@ export const ERRORS = {
     status: 403,
     zh: '不能授予高于自己的角色',
     en: 'You cannot grant a role above your own',
+  },
+  'user.delegated_cannot_grant': {
+    status: 403,
+    zh: '通过委托获得的角色不能再授予他人角色、委托或令牌',
+    en: 'A role held through a delegation cannot hand out roles, delegations or tokens',
   },
   'user.scope_kind_mismatch': {
     status: 422,

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { assertInScope, authorizeFor, type Scope } from '../../platform/scope';
 import { areaNotFound, invalidParent } from '../areas/areas.errors';
@@ -242,6 +243,7 @@ async function changeDwelling(
     const dwelling = await findDwellingInScope(tx, scope, id, { forUpdate: true });
     if (!dwelling) throw dwellingNotFound();
     const grant = assertInScope(scope, dwelling, 'dwelling.not_found');
+    if (dwelling.status === 'archived') throw new AppError('dwelling.archived');
     const entrance = (await entrancesOf(tx, building.id)).find((e) => e.id === dwelling.entranceId)!;
     assertVersion(dwelling, version, 'dwelling.version_conflict', (d) =>
       presentDwelling(d, building, entrance),

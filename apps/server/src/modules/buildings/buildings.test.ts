@@ -273,6 +273,17 @@ describe('a building and its dwellings', () => {
     const after = (await a.get<Detail>(`/api/buildings/${building.id}`)).body;
     expect(after.dwellingCount).toBe(before.dwellingCount - 1);
     expect(after.dwellings.find((d) => d.id === target.id)!.status).toBe('archived');
+    // An archived dwelling is history: archiving or editing it again is refused.
+    const again = await a.post<ErrorBody>(`/api/dwellings/${target.id}/archive`, {
+      version: res.body.version,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('dwelling.archived');
+    const edit = await a.patch<ErrorBody>(`/api/dwellings/${target.id}`, {
+      version: res.body.version,
+      number: '699',
+    });
+    expect(edit.body.error.code).toBe('dwelling.archived');
     expect((await listOf(a, compoundId)).find((b) => b.id === building.id)!.dwellingCount).toBe(
       before.dwellingCount - 1,
     );

@@ -141,6 +141,27 @@ describe('a delegation gives access exactly for its window', () => {
     const byEntity = new Map(rows.map((r) => [`${r.action}:${r.entityId}`, r]));
     expect(byEntity.get(`area.create:${compound.body.id}`)!.delegationId).toBe(delegationId);
     expect(byEntity.get(`area.update:${world.compoundB.id}`)!.delegationId).toBe(delegationId);
+    // Cover does the work but hands out nothing that would outlast it: roles, delegations, tokens.
+    const handOuts = [
+      await w.post<ErrorBody>(`/api/users/${world.users.workerB.id}/grants`, {
+        role: 'viewer',
+        areaId: world.communityB.id,
+      }),
+      await w.post<ErrorBody>('/api/api-tokens', { name: 'x', role: 'viewer', areaId: world.communityB.id }),
+      await w.post<ErrorBody>('/api/users', {
+        username: unique('deleg')
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, ''),
+        name: '代理期间新建',
+        password: 'abcdefgh12',
+        homeAreaId: world.communityB.id,
+        grants: [{ role: 'community_worker', areaId: world.communityB.id }],
+      }),
+    ];
+    for (const r of handOuts) {
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('user.delegated_cannot_grant');
+    }
     // Work in its own community is not attributed to the delegation.
     const own = await w.post<{ id: string }>('/api/buildings', {
       compoundId: world.compoundA.id,

@@ -20,6 +20,7 @@ import { diffFields, writeAudit } from '../audit/audit.service';
 import { revokeSessionsOfUser } from '../auth/auth.repository';
 import {
   cannotChangeSelf,
+  delegatedCannotGrant,
   grantNotFound,
   roleNotAllowed,
   scopeKindMismatch,
@@ -79,15 +80,17 @@ export async function getUser(ctx: ServiceContext, id: string) {
 
 /**
  * Checks that the caller may hand `role` out on `areaId`: the area lies in its user.manage scope,
- * the role fits the area's level, and the caller holds at least that role there.
+ * the role fits the area's level, and the caller holds at least that role there as a standing role.
+ * Cover is for doing the work, not for handing out power that would outlast it: roles, delegations
+ * and tokens granted through a delegation would survive its end.
  */
 export async function checkGrantable(db: DbOrTx, scope: Scope, role: Role, areaId: string) {
   const area = await findAreaInScope(db, scope, areaId);
   if (!area) throw areaNotFound();
   if (!roleFitsArea(role, area.kind)) throw scopeKindMismatch(role);
-  const covering = scope.grants.filter((g) => coversArea(g, area));
-  const via = covering.find((g) => mayHandOut(g.role, role));
-  if (!via) throw roleNotAllowed();
+  const qualifying = scope.grants.filter((g) => coversArea(g, area) && mayHandOut(g.role, role));
+  const via = qualifying.find((g) => g.via === 'grant');
+  if (!via) throw qualifying.length ? delegatedCannotGrant() : roleNotAllowed();
   return { area, via };
 }
 
