@@ -108,6 +108,28 @@ export const ERRORS = {
     zh: '网格员必须在本社区有网格员角色',
     en: 'The grid worker must hold the grid worker role in this community',
   },
+  'resident.not_found': { status: 404, zh: '居民不存在', en: 'Resident not found' },
+  'resident.version_conflict': {
+    status: 409,
+    zh: '该居民信息已被他人修改，请查看最新内容',
+    en: 'Someone else changed this resident; review the latest version',
+  },
+  'resident.not_active': {
+    status: 409,
+    zh: '该居民已迁出或已故，不能再修改',
+    en: 'This resident has moved out or died and can no longer be changed',
+  },
+  'resident.reveal_limit': {
+    status: 429,
+    zh: '查看明文次数已达上限（每小时 {limit} 次），请稍后再试',
+    en: 'Reveal limit reached ({limit} per hour); try again later',
+  },
+  'resident.duplicate_id': {
+    status: 409,
+    zh: '该证件号已登记在本辖区其他居民名下',
+    en: 'This ID number is already registered for another resident',
+  },
+  'household.not_found': { status: 404, zh: '户不存在', en: 'Household not found' },
   'user.not_found': { status: 404, zh: '用户不存在', en: 'User not found' },
   'user.username_taken': { status: 409, zh: '用户名已被使用', en: 'That username is taken' },
   'user.version_conflict': {
@@ -191,6 +213,15 @@ export const FIELD_MESSAGES = {
   control_chars: {
     zh: '含有不可见的控制字符，请删除后重试',
     en: 'Contains invisible control characters; remove them',
+  },
+  id_number: { zh: '证件号码格式不正确', en: 'The ID number is not valid' },
+  resident_id_checksum: {
+    zh: '身份证号校验不通过（请核对最后一位和出生日期）',
+    en: 'This resident ID fails its checksum (check the last character and the birth date)',
+  },
+  household_or_dwelling: {
+    zh: '请选择已有的户，或选择房屋新建一户',
+    en: 'Choose a household, or a dwelling for a new one',
   },
   room_number: {
     zh: '房号为 1–10 位字母、数字或连字符',

@@ -52,6 +52,10 @@ export const PERMISSIONS = [
   'delegation.manage',
   'audit.read',
   'token.manage',
+  'resident.read',
+  'resident.write',
+  'resident.reveal',
+  'resident.read_sensitive',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -61,7 +65,7 @@ const ALL: readonly Permission[] = PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   district_admin: ALL,
   street_admin: ALL,
-  street_staff: ['area.read', 'user.read', 'delegation.read'],
+  street_staff: ['area.read', 'user.read', 'delegation.read', 'resident.read'],
   community_admin: [
     'area.read',
     'area.manage',
@@ -73,9 +77,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'delegation.manage',
     'audit.read',
     'token.manage',
+    'resident.read',
+    'resident.write',
+    'resident.reveal',
+    'resident.read_sensitive',
   ],
-  community_worker: ['area.read', 'building.manage', 'user.read'],
-  grid_worker: ['area.read'],
+  community_worker: [
+    'area.read',
+    'building.manage',
+    'user.read',
+    'resident.read',
+    'resident.write',
+    'resident.reveal',
+  ],
+  grid_worker: ['area.read', 'resident.read', 'resident.write'],
   volunteer: [],
   viewer: ['area.read', 'user.read'],
 };
