@@ -15,11 +15,15 @@ export function testDatabaseUrl(): string | null {
   return url;
 }
 
+/** A fixed key, so every test file of a run can read what the others encrypted on a shared database. */
+export const TEST_ENCRYPTION_KEY = Buffer.from('linli-test-key-not-for-real-use!').toString('base64');
+
 export function testConfig(overrides: Record<string, string> = {}) {
   const url = testDatabaseUrl();
   return loadConfig({
     LINLI_LOG_LEVEL: 'silent',
     LINLI_PG_POOL_SIZE: '4',
+    LINLI_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...(url && { DATABASE_URL: url }),
     ...overrides,
   });

@@ -4,6 +4,7 @@ import { placeUnder } from '../src/modules/areas/areas.rules';
 import { type AreaRow, areas } from '../src/modules/areas/areas.table';
 import { roleGrants, users } from '../src/modules/users/users.table';
 import type { Database } from '../src/platform/db';
+import { resolveFieldCrypto } from '../src/platform/crypto';
 import { buildApp } from '../src/platform/http';
 import { newId } from '../src/platform/ids';
 import { hashPassword } from '../src/platform/passwords';
@@ -19,7 +20,8 @@ export type TestApp = { app: FastifyInstance; database: Database; close(): Promi
 
 export async function startApp(configOverrides: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const app = await buildApp({ config: testConfig(configOverrides), database });
+  const config = testConfig(configOverrides);
+  const app = await buildApp({ config, database, crypto: resolveFieldCrypto(config) });
   await app.ready();
   return {
     app,

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { DEMO_USERS } from '../modules/demo/demo.data';
 import { type DemoScale, hasAnyArea, seedDemo } from '../modules/demo/demo.seed';
 import { type Config, ConfigError, loadConfig } from '../platform/config';
+import { resolveFieldCrypto } from '../platform/crypto';
 import { type Database, migrationStatus, openDatabase } from '../platform/db';
 import { buildApp } from '../platform/http';
 import { DataDirLockedError } from '../platform/lock';
@@ -17,7 +18,9 @@ async function run(task: () => Promise<void>) {
       console.error(`linli: ${error.message}`);
       process.exit(2);
     }
-    console.error('linli: failed:', error instanceof Error ? error.message : error);
+    // Database errors carry the whole statement (with its parameters): print only the cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    console.error('linli: failed:', cause instanceof Error ? cause.message.slice(0, 500) : cause);
     process.exit(1);
   }
 }
@@ -58,13 +61,15 @@ program
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      const crypto = resolveFieldCrypto(config);
       await database.migrate();
       let seeded = false;
       if (opts.seedDemoIfEmpty && !(await hasAnyArea(database.db))) {
         console.log('linli: first start: loading the demo street …');
-        seeded = (await seedDemo(database.db, { scale: 'community', password: config.demoPassword })).created;
+        seeded = (await seedDemo(database.db, { scale: 'community', password: config.demoPassword, crypto }))
+          .created;
       }
-      app = await buildApp({ config, database });
+      app = await buildApp({ config, database, crypto });
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
@@ -105,10 +110,14 @@ program
       withDatabase(async (database, config) => {
         await database.migrate();
         const started = Date.now();
-        const result = await seedDemo(database.db, { scale: opts.scale, password: config.demoPassword });
+        const result = await seedDemo(database.db, {
+          scale: opts.scale,
+          password: config.demoPassword,
+          crypto: resolveFieldCrypto(config),
+        });
         console.log(
           result.created
-            ? `linli: demo street loaded: ${result.communities} communities, ${result.dwellings} dwellings in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+            ? `linli: demo street loaded: ${result.communities} communities, ${result.dwellings} dwellings, ${result.residents} residents in ${((Date.now() - started) / 1000).toFixed(1)} s.`
             : 'linli: the demo street is already there; nothing changed.',
         );
       }),

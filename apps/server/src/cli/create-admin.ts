@@ -6,6 +6,7 @@ import { writeAudit } from '../modules/audit/audit.service';
 import { roleGrants, users } from '../modules/users/users.table';
 import type { Config } from '../platform/config';
 import { systemContext } from '../platform/context';
+import { resolveFieldCrypto } from '../platform/crypto';
 import type { Db } from '../platform/db';
 import { newId, randomToken } from '../platform/ids';
 import { hashPassword } from '../platform/passwords';
@@ -20,7 +21,7 @@ export async function createAdmin(
   const generatedPassword = opts.password ? null : `${randomToken(9)}1a`;
   const password = Password.parse(opts.password ?? generatedPassword);
   const passwordHash = await hashPassword(password);
-  const ctx = systemContext(db, config, 'create-admin');
+  const ctx = systemContext(db, config, resolveFieldCrypto(config), 'create-admin');
   return db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username));
     if (taken) throw new Error(`the username ${username} is taken`);

@@ -27,6 +27,26 @@ const ConfigSchema = z
     LINLI_TRUST_PROXY: booleanFlag.default(false).describe('Trust X-Forwarded-* from a reverse proxy'),
     LINLI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LINLI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    LINLI_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, {
+        error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+      })
+      .optional()
+      .describe(
+        'Master key for sensitive fields; on PGlite a key file beside the data directory is used when unset',
+      ),
+    LINLI_REVEAL_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
+  })
+  .superRefine((env, ctx) => {
+    // On a shared server the key must come from the operator, never from a file the app invents.
+    if (env.DATABASE_URL && !env.LINLI_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LINLI_ENCRYPTION_KEY'],
+        message: 'is required with DATABASE_URL (openssl rand -base64 32)',
+      });
+    }
   })
   .transform((env) => ({
     port: env.PORT,
@@ -41,6 +61,8 @@ const ConfigSchema = z
     secureCookies: env.LINLI_SECURE_COOKIES,
     trustProxy: env.LINLI_TRUST_PROXY,
     logLevel: env.LINLI_LOG_LEVEL,
+    encryptionKey: env.LINLI_ENCRYPTION_KEY ?? null,
+    revealLimitPerHour: env.LINLI_REVEAL_LIMIT_PER_HOUR,
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

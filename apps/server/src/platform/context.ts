@@ -1,5 +1,6 @@
 import type { Locale } from '@linli/shared';
 import type { Config } from './config';
+import type { FieldCrypto } from './crypto';
 import type { Db } from './db';
 import type { Actor } from './scope';
 
@@ -9,16 +10,18 @@ export type RequestMeta = { ip: string | null; userAgent: string | null; request
 export type ServiceContext = {
   db: Db;
   config: Config;
+  crypto: FieldCrypto;
   actor: Actor;
   meta: RequestMeta;
   locale: Locale;
 };
 
 /** The context of the command line and the seeder: a system actor with no grants. */
-export function systemContext(db: Db, config: Config, name = 'system'): ServiceContext {
+export function systemContext(db: Db, config: Config, crypto: FieldCrypto, name = 'system'): ServiceContext {
   return {
     db,
     config,
+    crypto,
     locale: 'zh-CN',
     meta: { ip: null, userAgent: `linli-cli/${name}`, requestId: null },
     actor: {

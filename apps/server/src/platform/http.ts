@@ -18,6 +18,7 @@ import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'f
 import { actorFromApiToken, actorFromSession } from '../modules/auth/auth.service';
 import type { Config } from './config';
 import type { ServiceContext } from './context';
+import type { FieldCrypto } from './crypto';
 import type { Database } from './db';
 import { isAppError } from './errors';
 import { newId } from './ids';
@@ -39,7 +40,7 @@ declare module 'fastify' {
   }
 }
 
-export type AppDeps = { config: Config; database: Database };
+export type AppDeps = { config: Config; database: Database; crypto: FieldCrypto };
 
 const ANONYMOUS: Actor = {
   kind: 'user',
@@ -52,7 +53,7 @@ const ANONYMOUS: Actor = {
   mustChangePassword: false,
 };
 
-export async function buildApp({ config, database }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, crypto }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     trustProxy: config.trustProxy,
@@ -107,6 +108,7 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     req.ctx = {
       db: database.db,
       config,
+      crypto,
       actor: actor ?? ANONYMOUS,
       locale: req.locale,
       meta: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id },

@@ -6,6 +6,7 @@ import { buildingsRoutes } from '../modules/buildings/buildings.routes';
 import { delegationsRoutes } from '../modules/delegations/delegations.routes';
 import { gridsRoutes } from '../modules/grids/grids.routes';
 import { healthRoutes } from '../modules/health/health.routes';
+import { registryRoutes } from '../modules/registry/registry.routes';
 import { tokensRoutes } from '../modules/tokens/tokens.routes';
 import { usersRoutes } from '../modules/users/users.routes';
 import type { Database } from './db';
@@ -20,4 +21,5 @@ export async function registerRoutes(app: FastifyInstance, database: Database) {
   await app.register(delegationsRoutes);
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
+  await app.register(registryRoutes);
 }

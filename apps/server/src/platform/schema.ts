@@ -4,5 +4,6 @@ export * from '../modules/auth/auth.table';
 export * from '../modules/buildings/buildings.table';
 export * from '../modules/delegations/delegations.table';
 export * from '../modules/grids/grids.table';
+export * from '../modules/registry/registry.table';
 export * from '../modules/tokens/tokens.table';
 export * from '../modules/users/users.table';

@@ -12,7 +12,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const { config } = req.ctx;
-      const { token } = await login(req.ctx.db, config, req.ctx.meta, req.body);
+      const { token } = await login(req.ctx, req.body);
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',

@@ -22,12 +22,12 @@ import {
 /** Sliding expiry is written at most this often, so reads do not each cost a write. */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
 
+/** `base` is the anonymous request context; the audit rows it writes name the user signing in. */
 export async function login(
-  db: Db,
-  config: Config,
-  meta: RequestMeta,
+  base: ServiceContext,
   input: { username: string; password: string },
 ): Promise<{ token: string; userId: string }> {
+  const { db, config, meta } = base;
   const user = await findUserByUsername(db, input.username);
   if (!user) {
     await burnPasswordCheck(input.password);
@@ -40,7 +40,7 @@ export async function login(
     });
   }
   const ok = await verifyPassword(user.passwordHash, input.password);
-  const ctx = actorContext(db, config, meta, user);
+  const ctx = actorContext(base, user);
   if (!ok) {
     const failures = user.failedLoginCount + 1;
     const lock = failures >= config.loginMaxFailures;
@@ -82,12 +82,9 @@ export async function login(
   return { token, userId: user.id };
 }
 
-function actorContext(db: Db, config: Config, meta: RequestMeta, user: UserRow): ServiceContext {
+function actorContext(base: ServiceContext, user: UserRow): ServiceContext {
   return {
-    db,
-    config,
-    meta,
-    locale: 'zh-CN',
+    ...base,
     actor: {
       kind: 'user',
       userId: user.id,

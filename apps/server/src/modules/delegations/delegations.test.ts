@@ -298,11 +298,13 @@ describe('refused delegations', () => {
       expect(res.status, JSON.stringify(w)).toBe(422);
       expect(res.body.error.code).toBe('delegation.invalid_window');
     }
+    // One instant for both ends: two Date.now() calls a millisecond apart would make it 90 days and 1 ms.
+    const start = Date.now() + HOUR;
     const exactly90 = await delegate(street, {
       granteeId: world.users.workerA.id,
       areaId: world.communityB.id,
-      startsAt: iso(HOUR),
-      endsAt: new Date(Date.now() + HOUR + 90 * DAY).toISOString(),
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + 90 * DAY).toISOString(),
     });
     expect(exactly90.status).toBe(200);
     await street.post(`/api/delegations/${exactly90.body.id}/revoke`, {});

@@ -1,4 +1,5 @@
 import { eq, isNull } from 'drizzle-orm';
+import type { FieldCrypto } from '../../platform/crypto';
 import type { Db, DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { hashPassword } from '../../platform/passwords';
@@ -19,6 +20,7 @@ import {
   SONGFENG,
   streetScaleCommunities,
 } from './demo.data';
+import { PROFILES, seedResidents } from './demo.residents';
 
 export type DemoScale = 'community' | 'street';
 
@@ -36,13 +38,13 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
  * The demo street: the area tree, buildings, dwellings, one grid and the demo accounts, in one
  * transaction so a failed seed leaves nothing behind. Residents come with the registry.
  */
-export async function seedDemo(db: Db, opts: { scale: DemoScale; password: string }) {
+export async function seedDemo(db: Db, opts: { scale: DemoScale; password: string; crypto: FieldCrypto }) {
   const [existing] = await db
     .select({ id: areas.id })
     .from(areas)
     .where(eq(areas.name, DEMO_DISTRICT.name))
     .limit(1);
-  if (existing) return { created: false, dwellings: 0, communities: 0 };
+  if (existing) return { created: false, dwellings: 0, communities: 0, residents: 0 };
   const passwordHash = await hashPassword(opts.password);
   const specs = opts.scale === 'street' ? streetScaleCommunities(37) : [MEIYUAN, GUILIN, SONGFENG];
   return db.transaction(async (tx) => {
@@ -50,13 +52,18 @@ export async function seedDemo(db: Db, opts: { scale: DemoScale; password: strin
     const street = await area(tx, 'street', district, DEMO_STREET.name, DEMO_STREET.code, 0);
     const communities: AreaRow[] = [];
     let dwellingTotal = 0;
+    let residentTotal = 0;
+    const usedIds = new Set<string>();
     const firstCompoundBuildings: string[] = [];
     for (const [i, spec] of specs.entries()) {
       const code = `${DEMO_STREET.code}${String(i + 1).padStart(3, '0')}`;
       const community = await area(tx, 'community', street, spec.name, code, i);
       communities.push(community);
       const built = await seedCommunity(tx, community, spec);
-      dwellingTotal += built.dwellings;
+      dwellingTotal += built.dwellings.length;
+      const profile = [PROFILES.mixed, PROFILES.old, PROFILES.estate][i % 3]!;
+      residentTotal += (await seedResidents(tx, opts.crypto, built.dwellings, profile, 1989 + i, usedIds))
+        .residents;
       if (i === 0) firstCompoundBuildings.push(...built.firstCompoundBuildings);
     }
     const places: Record<string, AreaRow> = { district, street };
@@ -112,10 +119,16 @@ export async function seedDemo(db: Db, opts: { scale: DemoScale; password: strin
         scale: { to: opts.scale },
         communities: { to: communities.length },
         dwellings: { to: dwellingTotal },
+        residents: { to: residentTotal },
       },
       userAgent: 'linli-cli/seed-demo',
     });
-    return { created: true, dwellings: dwellingTotal, communities: communities.length };
+    return {
+      created: true,
+      dwellings: dwellingTotal,
+      communities: communities.length,
+      residents: residentTotal,
+    };
   });
 }
 
@@ -191,7 +204,16 @@ async function seedCommunity(tx: DbOrTx, community: AreaRow, spec: CommunitySpec
   await insertChunked(buildingRows, (c) => tx.insert(buildings).values(c));
   await insertChunked(entranceRows, (c) => tx.insert(entrances).values(c));
   await insertChunked(dwellingRows, (c) => tx.insert(dwellings).values(c));
-  return { dwellings: dwellingRows.length, firstCompoundBuildings };
+  return {
+    dwellings: dwellingRows.map((d) => ({
+      id: d.id!,
+      streetId: d.streetId,
+      communityId: d.communityId,
+      compoundId: d.compoundId,
+      buildingId: d.buildingId,
+    })),
+    firstCompoundBuildings,
+  };
 }
 
 export async function districtCount(db: Db) {

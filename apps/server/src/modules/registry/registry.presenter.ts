@@ -1,0 +1,47 @@
+import type { Resident, TagCode } from '@linli/shared';
+import { dwellingLabel } from '../buildings/buildings.rules';
+import type { ResidentWithAddress } from './registry.repository';
+import { AGE_TAG_MIN, ageOf } from './registry.rules';
+
+export function addressOf(r: Omit<ResidentWithAddress, 'resident'>): string {
+  return `${r.compoundName} ${dwellingLabel(r.buildingName, r.entranceNumber, r.entranceCount, r.dwellingNumber)}`;
+}
+
+/** Masked by construction: the encrypted columns are never read here. */
+export function presentResident(row: ResidentWithAddress, tags: TagCode[], today: string): Resident {
+  const r = row.resident;
+  const age = ageOf(r.birthDate, today);
+  const ageTags = (Object.entries(AGE_TAG_MIN) as [TagCode, number][])
+    .filter(([, min]) => age !== null && age >= min)
+    .map(([code]) => code);
+  return {
+    id: r.id,
+    householdId: r.householdId,
+    dwellingId: r.dwellingId,
+    communityId: r.communityId,
+    name: r.name,
+    formerName: r.formerName,
+    sex: r.sex,
+    birthDate: r.birthDate,
+    age,
+    idType: r.idType,
+    idNumberMasked: r.idNumberMasked,
+    phoneMasked: r.phoneMasked,
+    hasHealthNote: r.healthEnc !== null,
+    residenceType: r.residenceType,
+    tenure: r.tenure,
+    relationToHead: r.relationToHead,
+    selfCare: r.selfCare,
+    hukouAddress: r.hukouAddress,
+    emergencyContactName: r.emergencyContactName,
+    emergencyContactPhoneMasked: r.emergencyContactPhoneMasked,
+    tags: [...ageTags, ...tags],
+    address: addressOf(row),
+    status: r.status,
+    movedOutAt: r.movedOutAt,
+    movedOutTo: r.movedOutTo,
+    deceasedAt: r.deceasedAt,
+    lastVerifiedAt: r.lastVerifiedAt?.toISOString() ?? null,
+    version: r.version,
+  };
+}

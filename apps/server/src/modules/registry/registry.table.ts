@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import {
+  date,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { rowMeta, timestamptz } from '../../platform/columns';
+import { dwellings } from '../buildings/buildings.table';
+
+/** 户: a household in a dwelling; a dwelling may hold several (a shared rental). */
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey(),
+    streetId: uuid('street_id').notNull(),
+    communityId: uuid('community_id').notNull(),
+    compoundId: uuid('compound_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    headResidentId: uuid('head_resident_id'),
+    status: text('status', { enum: ['active', 'moved_out'] })
+      .notNull()
+      .default('active'),
+    movedInAt: date('moved_in_at', { mode: 'string' }),
+    movedOutAt: date('moved_out_at', { mode: 'string' }),
+    ...rowMeta(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.dwellingId, t.streetId], foreignColumns: [dwellings.id, dwellings.streetId] }),
+    unique('households_id_street_uq').on(t.id, t.streetId),
+    index('households_dwelling_idx').on(t.dwellingId),
+    index('households_community_idx').on(t.communityId),
+  ],
+);
+
+/**
+ * 实有人口. Sensitive values are stored encrypted (`*_enc`), with a keyed hash for exact lookup
+ * (`*_hash`) and the masked form shown in lists (`*_masked`), so listing never decrypts.
+ * Address keys (compound, building, dwelling) are copied from the household for search.
+ */
+export const residents = pgTable(
+  'residents',
+  {
+    id: uuid('id').primaryKey(),
+    streetId: uuid('street_id').notNull(),
+    communityId: uuid('community_id').notNull(),
+    compoundId: uuid('compound_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
+    dwellingId: uuid('dwelling_id').notNull(),
+    householdId: uuid('household_id').notNull(),
+    name: text('name').notNull(),
+    namePinyin: text('name_pinyin').notNull(),
+    nameInitials: text('name_initials').notNull(),
+    formerName: text('former_name'),
+    sex: text('sex', { enum: ['male', 'female'] }),
+    birthDate: date('birth_date', { mode: 'string' }),
+    idType: text('id_type', {
+      enum: ['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent'],
+    }),
+    idNumberEnc: text('id_number_enc'),
+    idNumberHash: text('id_number_hash'),
+    idNumberMasked: text('id_number_masked'),
+    phoneEnc: text('phone_enc'),
+    phoneHash: text('phone_hash'),
+    phoneTail: text('phone_tail'),
+    phoneMasked: text('phone_masked'),
+    healthEnc: text('health_enc'),
+    residenceType: text('residence_type', { enum: ['hukou', 'non_hukou', 'separated'] }),
+    tenure: text('tenure', { enum: ['owner', 'tenant', 'lodger'] }),
+    relationToHead: text('relation_to_head', {
+      enum: ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other_relative', 'non_relative'],
+    }),
+    selfCare: text('self_care', { enum: ['independent', 'partial', 'dependent'] }),
+    hukouAddress: text('hukou_address'),
+    emergencyContactName: text('emergency_contact_name'),
+    emergencyContactPhoneEnc: text('emergency_contact_phone_enc'),
+    emergencyContactPhoneMasked: text('emergency_contact_phone_masked'),
+    status: text('status', { enum: ['active', 'moved_out', 'deceased'] })
+      .notNull()
+      .default('active'),
+    movedOutAt: date('moved_out_at', { mode: 'string' }),
+    movedOutTo: text('moved_out_to'),
+    deceasedAt: date('deceased_at', { mode: 'string' }),
+    provenance: text('provenance'),
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true, mode: 'date' }),
+    lastVerifiedBy: uuid('last_verified_by'),
+    ...rowMeta(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.householdId, t.streetId],
+      foreignColumns: [households.id, households.streetId],
+    }),
+    index('residents_community_idx').on(t.communityId, t.status),
+    index('residents_dwelling_idx').on(t.dwellingId),
+    index('residents_household_idx').on(t.householdId),
+    index('residents_building_idx').on(t.buildingId),
+    index('residents_birth_idx').on(t.communityId, t.birthDate),
+    index('residents_phone_tail_idx').on(t.phoneTail),
+    index('residents_phone_hash_idx').on(t.phoneHash),
+    index('residents_initials_idx').using('btree', t.nameInitials.op('text_pattern_ops')),
+    index('residents_pinyin_idx').using('btree', t.namePinyin.op('text_pattern_ops')),
+    index('residents_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    // One active registration per person; moved-out and deceased records keep their history.
+    uniqueIndex('residents_id_hash_active_uq').on(t.idNumberHash).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/**
+ * Tags set by people. Sensitive tags (低保, 社区矫正 …) are stored as a keyed token instead of their
+ * code, so a copy of the table does not say who is on welfare. Age tags are never stored: they are
+ * computed from the birth date and so can never fall out of date.
+ */
+export const residentTags = pgTable(
+  'resident_tags',
+  {
+    residentId: uuid('resident_id').notNull(),
+    tag: text('tag').notNull(),
+    streetId: uuid('street_id').notNull(),
+    communityId: uuid('community_id').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.residentId, t.tag] }),
+    index('resident_tags_tag_idx').on(t.tag, t.communityId),
+    foreignKey({ columns: [t.residentId], foreignColumns: [residents.id] }),
+  ],
+);
+
+export type HouseholdRow = typeof households.$inferSelect;
+export type ResidentRow = typeof residents.$inferSelect;
