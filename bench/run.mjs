@@ -12,6 +12,7 @@
 //      BENCH_STARTUP_TIMEOUT_SECONDS (240), BENCH_WRITE_DOC ("1"; "0" leaves docs/performance.md alone).
 
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -148,6 +149,8 @@ async function startServer(database) {
     env.LINLI_DATA_DIR = dataDir;
   } else {
     env.DATABASE_URL = PG_BENCH_URL;
+    // A real server needs the operator's key; the benchmark makes a throwaway one.
+    env.LINLI_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
   }
 
   const started = Date.now();

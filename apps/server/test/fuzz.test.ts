@@ -11,6 +11,9 @@ import { buildWorld, type Session, signIn, startApp, type TestApp, type World } 
  */
 const RUNS = Number(process.env.LINLI_FUZZ_RUNS ?? 1000);
 const TABLES = [
+  'households',
+  'residents',
+  'resident_tags',
   'areas',
   'buildings',
   'entrances',
@@ -34,7 +37,15 @@ let valid: Record<string, Record<string, unknown>>;
 async function fingerprint(): Promise<string> {
   // Row counts, plus the sum of versions where rows carry one, so an update shows as well as an insert.
   const parts = TABLES.map((table) => {
-    const versioned = ['areas', 'buildings', 'dwellings', 'grids', 'users'].includes(table);
+    const versioned = [
+      'areas',
+      'buildings',
+      'dwellings',
+      'grids',
+      'users',
+      'households',
+      'residents',
+    ].includes(table);
     return `select '${table}' as t, count(*)::text || ':' || ${versioned ? 'coalesce(sum(version), 0)::text' : "''"} as f from ${table}`;
   });
   const result = await t.database.db.execute(sql.raw(parts.join(' union all ')));
@@ -71,6 +82,11 @@ beforeAll(async () => {
     role: 'viewer',
     areaId: world.communityA.id,
   });
+  const resident = await admin.post<{ id: string }>('/api/residents', {
+    dwellingId: building.body.dwellings[0]!.id,
+    name: '样本居民',
+    phone: '13800001234',
+  });
   ids = {
     areas: world.compoundA.id,
     buildings: building.body.id,
@@ -80,6 +96,7 @@ beforeAll(async () => {
     grantId: worker.body.grants[0]!.id,
     delegations: delegation.body.id,
     'api-tokens': token.body.id,
+    residents: resident.body.id,
   };
   const future = new Date(Date.now() + 3_600_000).toISOString();
   valid = {
@@ -125,6 +142,10 @@ beforeAll(async () => {
     'POST /api/api-tokens': { name: 'n', role: 'viewer', areaId: world.communityA.id, expiresAt: future },
     'POST /api/me/password': { currentPassword: 'wrong-password-1', newPassword: 'abcdefgh12' },
     'POST /api/auth/login': { username: 'nobody', password: 'x' },
+    'POST /api/residents': { dwellingId: building.body.dwellings[1]!.id, name: '样本', phone: '13800005678' },
+    'PATCH /api/residents/{id}': { version: 1, phone: '13900001234' },
+    'POST /api/residents/{id}/move-out': { version: 1, kind: 'moved_out', date: '2026-01-01' },
+    'POST /api/residents/{id}/reveal': { fields: ['phone'], reason: '核实' },
   };
 });
 afterAll(() => t.close());

@@ -8,6 +8,7 @@ import { buildWorld, signIn, startApp, type TestApp, type World } from './fixtur
 let t: TestApp;
 let world: World;
 let requests: { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown }[];
+let residentB: string;
 
 beforeAll(async () => {
   t = await startApp();
@@ -36,7 +37,13 @@ beforeAll(async () => {
     role: 'viewer',
     areaId: world.communityB.id,
   });
-  for (const r of [building, grid, delegation, token]) expect(r.status).toBe(200);
+  const resident = await b.post<{ id: string; dwellingId: string }>('/api/residents', {
+    dwellingId: building.body.dwellings[1]!.id,
+    name: '乙社区居民',
+    phone: '13800009999',
+  });
+  for (const r of [building, grid, delegation, token, resident]) expect(r.status).toBe(200);
+  residentB = resident.body.id;
   const dwelling = building.body.dwellings[0]!.id;
   const v = { version: 1 };
   requests = [
@@ -108,6 +115,23 @@ beforeAll(async () => {
       body: { name: 'x', role: 'viewer', areaId: world.communityB.id },
     },
     { method: 'POST', url: `/api/api-tokens/${token.body.id}/revoke` },
+    { method: 'GET', url: `/api/residents/${resident.body.id}` },
+    { method: 'PATCH', url: `/api/residents/${resident.body.id}`, body: { ...v, phone: '13900000000' } },
+    {
+      method: 'POST',
+      url: `/api/residents/${resident.body.id}/move-out`,
+      body: { ...v, kind: 'moved_out', date: '2026-01-01' },
+    },
+    {
+      method: 'POST',
+      url: `/api/residents/${resident.body.id}/reveal`,
+      body: { fields: ['phone'], reason: '越界' },
+    },
+    { method: 'GET', url: `/api/residents/${resident.body.id}/access-log` },
+    { method: 'GET', url: `/api/residents/${resident.body.id}/timeline` },
+    { method: 'GET', url: `/api/households?dwellingId=${resident.body.dwellingId}` },
+    { method: 'GET', url: `/api/buildings/${building.body.id}/occupancy` },
+    { method: 'POST', url: '/api/residents', body: { dwellingId: dwelling, name: '越界登记' } },
   ];
 });
 afterAll(() => t.close());
@@ -134,6 +158,13 @@ describe('another community’s objects', () => {
     expect(users.body.items.map((u) => u.id)).not.toContain(world.users.workerB.id);
     const delegations = await s.get<{ items: unknown[] }>('/api/delegations');
     expect(delegations.body.items).toEqual([]);
+    const residents = await s.get<{ items: { id: string }[] }>(
+      '/api/residents?q=%E4%B9%99%E7%A4%BE%E5%8C%BA',
+    );
+    expect(residents.status).toBe(200);
+    expect(residents.body.items.map((r) => r.id)).not.toContain(residentB);
+    const byPhone = await s.get<{ items: unknown[] }>('/api/residents?q=13800009999');
+    expect(byPhone.body.items).toEqual([]);
     const tokens = await s.get<{ items: unknown[] }>('/api/api-tokens');
     expect(tokens.body.items).toEqual([]);
     const audit = await s.get<{ items: { communityId: string | null }[] }>('/api/audit?limit=200');
