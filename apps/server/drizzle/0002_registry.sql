@@ -76,7 +76,8 @@ ALTER TABLE "residents" ADD CONSTRAINT "residents_household_id_street_id_househo
 CREATE INDEX "households_dwelling_idx" ON "households" USING btree ("dwelling_id");--> statement-breakpoint
 CREATE INDEX "households_community_idx" ON "households" USING btree ("community_id");--> statement-breakpoint
 CREATE INDEX "resident_tags_tag_idx" ON "resident_tags" USING btree ("tag","community_id");--> statement-breakpoint
-CREATE INDEX "residents_community_idx" ON "residents" USING btree ("community_id","status");--> statement-breakpoint
+CREATE INDEX "residents_community_order_idx" ON "residents" USING btree ("community_id","status","name_pinyin","id");--> statement-breakpoint
+CREATE INDEX "residents_street_order_idx" ON "residents" USING btree ("street_id","status","name_pinyin","id");--> statement-breakpoint
 CREATE INDEX "residents_dwelling_idx" ON "residents" USING btree ("dwelling_id");--> statement-breakpoint
 CREATE INDEX "residents_household_idx" ON "residents" USING btree ("household_id");--> statement-breakpoint
 CREATE INDEX "residents_building_idx" ON "residents" USING btree ("building_id");--> statement-breakpoint
@@ -86,4 +87,5 @@ CREATE INDEX "residents_phone_hash_idx" ON "residents" USING btree ("phone_hash"
 CREATE INDEX "residents_initials_idx" ON "residents" USING btree ("name_initials" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "residents_pinyin_idx" ON "residents" USING btree ("name_pinyin" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "residents_name_trgm_idx" ON "residents" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
-CREATE UNIQUE INDEX "residents_id_hash_active_uq" ON "residents" USING btree ("id_number_hash") WHERE "residents"."status" = 'active';
+CREATE UNIQUE INDEX "residents_id_hash_active_uq" ON "residents" USING btree ("id_number_hash") WHERE "residents"."status" = 'active';--> statement-breakpoint
+CREATE INDEX "buildings_street_name_idx" ON "buildings" USING btree ("street_id","name");

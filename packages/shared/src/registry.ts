@@ -45,6 +45,7 @@ export const Resident = z.object({
   id: Id,
   householdId: Id,
   dwellingId: Id,
+  buildingId: Id,
   communityId: Id,
   name: z.string(),
   formerName: z.string().nullable(),
@@ -170,6 +171,7 @@ export const AccessLogEntry = z.object({
 export const Household = z.object({
   id: Id,
   dwellingId: Id,
+  buildingId: Id,
   address: z.string(),
   headName: z.string().nullable(),
   phoneMasked: z.string().nullable(),

@@ -5,11 +5,12 @@ import {
   KeyOutlined,
   SwapOutlined,
   TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@linli/shared';
 import type { ReactNode } from 'react';
 
-export type ModuleKey = 'home' | 'areas' | 'users' | 'delegations' | 'tokens' | 'audit';
+export type ModuleKey = 'home' | 'residents' | 'areas' | 'users' | 'delegations' | 'tokens' | 'audit';
 
 export interface ConsoleModule {
   key: ModuleKey;
@@ -21,6 +22,7 @@ export interface ConsoleModule {
 
 export const MODULES: readonly ConsoleModule[] = [
   { key: 'home', path: '/', icon: <HomeOutlined />, permission: null },
+  { key: 'residents', path: '/residents', icon: <UserOutlined />, permission: 'resident.read' },
   { key: 'areas', path: '/areas', icon: <ApartmentOutlined />, permission: 'area.read' },
   { key: 'users', path: '/users', icon: <TeamOutlined />, permission: 'user.read' },
   { key: 'delegations', path: '/delegations', icon: <SwapOutlined />, permission: 'delegation.read' },

@@ -18,6 +18,16 @@ function gated(permission: Permission, children: RouteObject[]): RouteObject {
 
 const pages: RouteObject[] = [
   { index: true, lazy: lazyPage(() => import('./HomePage').then((m) => m.HomePage)) },
+  gated('resident.read', [
+    {
+      path: 'residents',
+      lazy: lazyPage(() => import('../residents/ResidentsPage').then((m) => m.ResidentsPage)),
+    },
+    {
+      path: 'residents/:residentId',
+      lazy: lazyPage(() => import('../residents/ResidentPage').then((m) => m.ResidentPage)),
+    },
+  ]),
   gated('area.read', [
     { path: 'areas', lazy: lazyPage(() => import('../areas/AreasPage').then((m) => m.AreasPage)) },
     {

@@ -3,14 +3,16 @@ import type { BuildingDetail, Dwelling } from '@linli/shared';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Space, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { QueryErrorResult } from '../api/QueryErrorResult';
-import { useSession } from '../auth/session';
+import { usePermission, useSession } from '../auth/session';
+import { HouseholdDrawer } from '../residents/HouseholdDrawer';
+import { useOccupancy } from '../residents/residents.api';
 import { AddDwellingModal } from './AddDwellingModal';
 import { useAreaTree, useBuilding } from './areas.api';
 import { canOnArea, indexAreas } from './areaTree';
 import { BuildingFormModal } from './BuildingFormModal';
-import { DwellingGrid } from './DwellingGrid';
+import { DwellingGrid, OccupancyLegend } from './DwellingGrid';
 import { DwellingModal } from './DwellingModal';
 
 export function BuildingEditorPage() {
@@ -22,7 +24,11 @@ export function BuildingEditorPage() {
   return <BuildingEditor building={building.data} />;
 }
 
-type Dialog = { kind: 'edit' } | { kind: 'add' } | { kind: 'dwelling'; dwelling: Dwelling };
+type Dialog =
+  | { kind: 'edit' }
+  | { kind: 'add' }
+  | { kind: 'dwelling'; dwelling: Dwelling }
+  | { kind: 'household'; dwelling: Dwelling };
 
 function BuildingEditor({ building }: { building: BuildingDetail }) {
   const { t } = useTranslation();
@@ -34,6 +40,23 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
   const canManage = compound !== undefined && canOnArea(me.grants, 'building.manage', index, compound.id);
   const activeCount = building.dwellings.filter((dwelling) => dwelling.status === 'active').length;
   const close = () => setDialog(null);
+  // People who may read residents see who lives where; the grid then opens a dwelling's households.
+  const canReadResidents = usePermission('resident.read');
+  const occupancy = useOccupancy(building.id, canReadResidents);
+  const occupancyById = useMemo(
+    () =>
+      occupancy.data
+        ? new Map(occupancy.data.dwellings.map((entry) => [entry.dwellingId, entry]))
+        : undefined,
+    [occupancy.data],
+  );
+  const [params] = useSearchParams();
+  const highlightId = params.get('dwelling');
+  const pick = canReadResidents
+    ? (dwelling: Dwelling) => setDialog({ kind: 'household', dwelling })
+    : canManage
+      ? (dwelling: Dwelling) => setDialog({ kind: 'dwelling', dwelling })
+      : undefined;
 
   return (
     <Flex vertical gap={16}>
@@ -114,18 +137,27 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
       <Card
         title={t('dwellings.gridTitle')}
         extra={
-          <Typography.Text type="secondary">{canManage ? t('dwellings.gridHint') : null}</Typography.Text>
+          <Typography.Text type="secondary">
+            {canReadResidents ? t('dwellings.gridHintResidents') : canManage ? t('dwellings.gridHint') : null}
+          </Typography.Text>
         }
       >
-        <DwellingGrid
-          building={building}
-          onPick={canManage ? (dwelling) => setDialog({ kind: 'dwelling', dwelling }) : undefined}
-        />
+        {occupancyById && <OccupancyLegend />}
+        <DwellingGrid building={building} onPick={pick} occupancy={occupancyById} highlightId={highlightId} />
       </Card>
       {dialog?.kind === 'edit' && (
         <BuildingFormModal target={{ mode: 'edit', building }} onClose={close} onSaved={close} />
       )}
       {dialog?.kind === 'add' && <AddDwellingModal building={building} onClose={close} />}
+      {dialog?.kind === 'household' && (
+        <HouseholdDrawer
+          dwelling={dialog.dwelling}
+          onEditDwelling={
+            canManage ? () => setDialog({ kind: 'dwelling', dwelling: dialog.dwelling }) : undefined
+          }
+          onClose={close}
+        />
+      )}
       {dialog?.kind === 'dwelling' && (
         <DwellingModal dwelling={dialog.dwelling} building={building} onClose={close} />
       )}

@@ -36,6 +36,8 @@ export const buildings = pgTable(
     unique('buildings_id_street_uq').on(t.id, t.streetId),
     uniqueIndex('buildings_compound_name_uq').on(t.compoundId, t.name).where(sql`${t.archivedAt} is null`),
     index('buildings_community_idx').on(t.communityId),
+    // Address search (5-2-301) finds buildings by name within a street.
+    index('buildings_street_name_idx').on(t.streetId, t.name),
     check('buildings_floors_ck', sql`${t.floors} between 1 and 99`),
   ],
 );

@@ -18,6 +18,7 @@ export function presentResident(row: ResidentWithAddress, tags: TagCode[], today
     id: r.id,
     householdId: r.householdId,
     dwellingId: r.dwellingId,
+    buildingId: r.buildingId,
     communityId: r.communityId,
     name: r.name,
     formerName: r.formerName,

@@ -52,9 +52,14 @@ export function classifyQuery(raw: string): SearchIntent | null {
 /** Birth-date bounds for an age range on a given day: age ≥ min ⇔ born on or before day − min years. */
 export function birthBounds(day: string, ageMin?: number, ageMax?: number) {
   const [y, m, d] = day.split('-') as [string, string, string];
-  // 29 February has no twin in most years; the 28th gives the same answer for whole-year ages.
-  const day28 = m === '02' && d === '29' ? '28' : d;
-  const shift = (years: number) => `${String(Number(y) - years).padStart(4, '0')}-${m}-${day28}`;
+  // 29 February has no twin in common years, where the 28th gives the same answer for whole-year
+  // ages; in a leap year the 29th itself is the bound (born 2020-02-29 is 4 on 2024-02-29).
+  const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const shift = (years: number) => {
+    const year = Number(y) - years;
+    const dd = m === '02' && d === '29' && !isLeap(year) ? '28' : d;
+    return `${String(year).padStart(4, '0')}-${m}-${dd}`;
+  };
   return {
     bornOnOrBefore: ageMin !== undefined ? shift(ageMin) : undefined,
     // age ≤ max ⇔ born after day − (max + 1) years

@@ -17,14 +17,7 @@ import type { ServiceContext } from '../../platform/context';
 import type { FieldCrypto } from '../../platform/crypto';
 import type { DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import {
-  assertInScope,
-  authorize,
-  authorizeFor,
-  coveringGrant,
-  hasPermission,
-  type Scope,
-} from '../../platform/scope';
+import { assertInScope, authorize, authorizeFor, hasPermission, type Scope } from '../../platform/scope';
 import { diffFields, recordSensitiveRead, writeAudit } from '../audit/audit.service';
 import { buildingNotFound, dwellingNotFound } from '../buildings/buildings.errors';
 import { findBuildingInScope, findDwellingInScope } from '../buildings/buildings.repository';
@@ -311,11 +304,14 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
     };
     delete (patch as Record<string, unknown>).status;
     await updateResidentRow(tx, id, patch);
-    const tokens = manualTagTokens(ctx.crypto, input.tags);
     const codec = tagCodec(ctx.crypto);
     const oldTags = ((await tagsOf(tx, [id])).get(id) ?? [])
       .map(codec.fromToken)
       .filter((c): c is TagCode => !!c);
+    // Sensitive tags the editor cannot see are not theirs to remove: a tag list sent without them keeps them.
+    const hiddenTags = mayReadSensitive(ctx) ? [] : oldTags.filter(isSensitiveTag);
+    const keptTags = input.tags && [...input.tags, ...hiddenTags];
+    const tokens = manualTagTokens(ctx.crypto, keptTags);
     if (tokens) await replaceTags(tx, before, tokens, ctx.actor.userId);
     const after = (await findResidentInScope(tx, scope, id))!;
     const changes = diffFields(
@@ -328,8 +324,8 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
         changes[f] = { from: '[redacted]', to: '[redacted]' };
       }
     }
-    const newTags = (input.tags ?? []).filter((t) => !isDerivedTag(t));
-    if (input.tags && [...newTags].sort().join() !== [...oldTags].sort().join()) {
+    const newTags = [...new Set((keptTags ?? []).filter((t) => !isDerivedTag(t)))];
+    if (keptTags && [...newTags].sort().join() !== [...oldTags].sort().join()) {
       changes.tags = { from: redactTags(oldTags), to: redactTags(newTags) };
     }
     await writeAudit(tx, ctx, {
@@ -494,6 +490,7 @@ export async function listHouseholds(ctx: ServiceContext, dwellingId: string) {
     return {
       id: h.id,
       dwellingId: h.dwellingId,
+      buildingId: h.buildingId,
       address: own[0]?.address ?? '',
       headName: head?.name ?? null,
       phoneMasked: head?.phoneMasked ?? null,

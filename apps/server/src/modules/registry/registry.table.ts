@@ -98,7 +98,9 @@ export const residents = pgTable(
       columns: [t.householdId, t.streetId],
       foreignColumns: [households.id, households.streetId],
     }),
-    index('residents_community_idx').on(t.communityId, t.status),
+    // Results come in pinyin order: these let a scoped search read rows in order and stop at the page size.
+    index('residents_community_order_idx').on(t.communityId, t.status, t.namePinyin, t.id),
+    index('residents_street_order_idx').on(t.streetId, t.status, t.namePinyin, t.id),
     index('residents_dwelling_idx').on(t.dwellingId),
     index('residents_household_idx').on(t.householdId),
     index('residents_building_idx').on(t.buildingId),

@@ -1,0 +1,56 @@
+import { TAGS } from '@linli/shared';
+import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { auditValue } from '../audit/auditLabels';
+import { useLocale } from '../i18n/useLocale';
+import { isTagCode } from './residentRules';
+import type { ResidentEventItem } from './residents.api';
+
+const ENUM_GROUPS: Record<string, string> = {
+  sex: 'sex',
+  idType: 'idType',
+  residenceType: 'residenceType',
+  tenure: 'tenure',
+  relationToHead: 'relationToHead',
+  selfCare: 'selfCare',
+  status: 'residentStatus',
+  fields: 'sensitiveField',
+};
+
+/** "手机号：138****5678 → 139****1234", with the same labels as the profile. */
+export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['changes'] }) {
+  const { t } = useTranslation();
+  const { locale } = useLocale();
+  if (!changes) return null;
+  const fieldName = (field: string) => {
+    const key = field.replace(/Masked$/, '');
+    return t(`residents.fields.${key}` as 'residents.fields.name', field);
+  };
+  const show = (field: string, value: unknown): string => {
+    if (Array.isArray(value) && field === 'tags') {
+      return value.length === 0
+        ? '—'
+        : value
+            .map((code) =>
+              isTagCode(code) ? (locale === 'en-US' ? TAGS[code].en : TAGS[code].zh) : String(code),
+            )
+            .join('、');
+    }
+    const group = ENUM_GROUPS[field];
+    if (group && typeof value === 'string') return t(`${group}.${value}` as 'sex.male', value);
+    if (group && Array.isArray(value))
+      return value.map((item) => t(`${group}.${item}` as 'sex.male', String(item))).join('、');
+    return auditValue(t, 'resident', field, value);
+  };
+  return (
+    <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+      {Object.entries(changes).map(([field, change]) => (
+        <li key={field}>
+          <Typography.Text type="secondary">{fieldName(field)}：</Typography.Text>
+          {'from' in change && change.from !== undefined ? `${show(field, change.from)} → ` : ''}
+          {show(field, change.to)}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,390 @@
+import { EditOutlined, EyeOutlined, LogoutOutlined, TableOutlined } from '@ant-design/icons';
+import type { Resident, SensitiveField } from '@linli/shared';
+import {
+  Breadcrumb,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  type DescriptionsProps,
+  Empty,
+  Flex,
+  List,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import type { z } from 'zod';
+import { QueryErrorResult } from '../api/QueryErrorResult';
+import { usePermission } from '../auth/session';
+import { formatDateTime, formatDateTimeShort } from '../i18n/format';
+import { MoveOutModal } from './MoveOutModal';
+import { ResidentEditDrawer } from './ResidentEditDrawer';
+import { ResidentEventChanges } from './ResidentEventChanges';
+import { ResidentStatusTag } from './ResidentStatusTag';
+import { ResidentTagList } from './ResidentTags';
+import { RevealModal } from './RevealModal';
+import { buildingIdOf } from './residentRules';
+import { type RevealedValues, useAccessLog, useHouseholds, useResident, useTimeline } from './residents.api';
+
+type Field = z.infer<typeof SensitiveField>;
+
+export function ResidentPage() {
+  const { residentId = '' } = useParams();
+  const resident = useResident(residentId);
+  if (resident.isPending) return <Spin size="large" />;
+  if (resident.isError)
+    return <QueryErrorResult error={resident.error} onRetry={() => void resident.refetch()} />;
+  // Keyed by id: clear values shown for one person never carry over to the next.
+  return <ResidentView key={resident.data.id} resident={resident.data} />;
+}
+
+type Dialog = 'edit' | 'reveal' | 'move-out';
+
+function ResidentView({ resident }: { resident: Resident }) {
+  const { t } = useTranslation();
+  const canWrite = usePermission('resident.write');
+  const canReveal = usePermission('resident.reveal');
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  // Clear values live in this component only: gone when the page is left or hidden again.
+  const [revealed, setRevealed] = useState<RevealedValues>({});
+  const active = resident.status === 'active';
+  const buildingId = buildingIdOf(resident);
+  const hasRevealed = Object.values(revealed).some((value) => value !== undefined);
+  const close = () => setDialog(null);
+
+  const secret = (field: Field, masked: string | null, testId: string): ReactNode => {
+    const clear = revealed[field];
+    if (clear !== undefined) {
+      return (
+        <Space>
+          <Typography.Text
+            strong
+            copyable={clear ? { text: clear } : false}
+            data-testid={testId}
+            data-revealed="true"
+          >
+            {clear ?? t('common.none')}
+          </Typography.Text>
+          <Tag color="red">{t('residents.revealed')}</Tag>
+        </Space>
+      );
+    }
+    return (
+      <span data-testid={testId} data-revealed="false">
+        {masked ?? t('common.none')}
+      </span>
+    );
+  };
+
+  const enumText = (group: string, value: string | null) =>
+    value === null ? t('common.none') : t(`${group}.${value}` as 'sex.male');
+  const plain = (value: string | number | null) =>
+    value === null || value === '' ? t('common.none') : value;
+
+  const items: DescriptionsProps['items'] = [
+    { key: 'address', label: t('residents.fields.address'), children: resident.address, span: 'filled' },
+    { key: 'sex', label: t('residents.fields.sex'), children: enumText('sex', resident.sex) },
+    { key: 'birthDate', label: t('residents.fields.birthDate'), children: plain(resident.birthDate) },
+    { key: 'age', label: t('residents.fields.age'), children: plain(resident.age) },
+    { key: 'formerName', label: t('residents.fields.formerName'), children: plain(resident.formerName) },
+    { key: 'idType', label: t('residents.fields.idType'), children: enumText('idType', resident.idType) },
+    {
+      key: 'idNumber',
+      label: t('residents.fields.idNumber'),
+      children: secret('idNumber', resident.idNumberMasked, 'resident-id-number'),
+    },
+    {
+      key: 'phone',
+      label: t('residents.fields.phone'),
+      children: secret('phone', resident.phoneMasked, 'resident-phone'),
+    },
+    {
+      key: 'health',
+      label: t('residents.fields.health'),
+      children: secret(
+        'health',
+        resident.hasHealthNote ? t('residents.healthNote') : t('residents.noHealthNote'),
+        'resident-health',
+      ),
+    },
+    {
+      key: 'relationToHead',
+      label: t('residents.fields.relationToHead'),
+      children: enumText('relationToHead', resident.relationToHead),
+    },
+    {
+      key: 'residenceType',
+      label: t('residents.fields.residenceType'),
+      children: enumText('residenceType', resident.residenceType),
+    },
+    { key: 'tenure', label: t('residents.fields.tenure'), children: enumText('tenure', resident.tenure) },
+    {
+      key: 'selfCare',
+      label: t('residents.fields.selfCare'),
+      children: enumText('selfCare', resident.selfCare),
+    },
+    {
+      key: 'hukouAddress',
+      label: t('residents.fields.hukouAddress'),
+      children: plain(resident.hukouAddress),
+    },
+    {
+      key: 'emergencyContactName',
+      label: t('residents.fields.emergencyContactName'),
+      children: plain(resident.emergencyContactName),
+    },
+    {
+      key: 'emergencyContactPhone',
+      label: t('residents.fields.emergencyContactPhone'),
+      children: plain(resident.emergencyContactPhoneMasked),
+    },
+    ...(resident.status === 'moved_out'
+      ? [
+          {
+            key: 'movedOutAt',
+            label: t('residents.fields.movedOutAt'),
+            children: plain(resident.movedOutAt),
+          },
+          {
+            key: 'movedOutTo',
+            label: t('residents.fields.movedOutTo'),
+            children: plain(resident.movedOutTo),
+          },
+        ]
+      : []),
+    ...(resident.status === 'deceased'
+      ? [{ key: 'deceasedAt', label: t('residents.fields.deceasedAt'), children: plain(resident.deceasedAt) }]
+      : []),
+    {
+      key: 'lastVerifiedAt',
+      label: t('residents.fields.lastVerifiedAt'),
+      children: resident.lastVerifiedAt ? formatDateTimeShort(resident.lastVerifiedAt) : t('common.none'),
+    },
+  ];
+
+  return (
+    <Flex vertical gap={16}>
+      <Breadcrumb
+        items={[
+          { title: <Link to="/residents">{t('residents.backToList')}</Link> },
+          { title: resident.name },
+        ]}
+      />
+      <Card
+        title={
+          <Space wrap>
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="resident-name">
+              {resident.name}
+            </Typography.Title>
+            <ResidentStatusTag status={resident.status} />
+            <ResidentTagList tags={resident.tags} />
+          </Space>
+        }
+        extra={
+          <Space wrap>
+            {buildingId && (
+              <Link
+                to={`/areas/buildings/${buildingId}?dwelling=${resident.dwellingId}`}
+                data-testid="resident-show-in-building"
+              >
+                <Button icon={<TableOutlined />}>{t('residents.showInBuilding')}</Button>
+              </Link>
+            )}
+            {canReveal &&
+              (hasRevealed ? (
+                <Button icon={<EyeOutlined />} onClick={() => setRevealed({})} data-testid="resident-hide">
+                  {t('residents.hideRevealed')}
+                </Button>
+              ) : (
+                <Button
+                  icon={<EyeOutlined />}
+                  onClick={() => setDialog('reveal')}
+                  data-testid="resident-reveal"
+                >
+                  {t('residents.reveal')}
+                </Button>
+              ))}
+            {canWrite && active && (
+              <>
+                <Button
+                  icon={<LogoutOutlined />}
+                  onClick={() => setDialog('move-out')}
+                  data-testid="resident-move-out"
+                >
+                  {t('residents.moveOut')}
+                </Button>
+                <Button
+                  type="primary"
+                  icon={<EditOutlined />}
+                  onClick={() => setDialog('edit')}
+                  data-testid="resident-edit"
+                >
+                  {t('residents.edit')}
+                </Button>
+              </>
+            )}
+          </Space>
+        }
+      >
+        <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} items={items} data-testid="resident-profile" />
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={8}>
+          <HouseholdCard resident={resident} />
+        </Col>
+        <Col xs={24} lg={8}>
+          <AccessLogCard residentId={resident.id} />
+        </Col>
+        <Col xs={24} lg={8}>
+          <TimelineCard residentId={resident.id} />
+        </Col>
+      </Row>
+      {dialog === 'edit' && <ResidentEditDrawer resident={resident} onClose={close} />}
+      {dialog === 'move-out' && <MoveOutModal resident={resident} onClose={close} />}
+      {dialog === 'reveal' && (
+        <RevealModal
+          resident={resident}
+          onRevealed={(values) => setRevealed((previous) => ({ ...previous, ...values }))}
+          onClose={close}
+        />
+      )}
+    </Flex>
+  );
+}
+
+function HouseholdCard({ resident }: { resident: Resident }) {
+  const { t } = useTranslation();
+  const households = useHouseholds(resident.dwellingId);
+  const household = households.data?.items.find((candidate) => candidate.id === resident.householdId);
+  const others = household?.members.filter((member) => member.id !== resident.id) ?? [];
+  return (
+    <Card title={t('residents.household')} size="small" data-testid="resident-household">
+      {households.isError ? (
+        <QueryErrorResult error={households.error} onRetry={() => void households.refetch()} />
+      ) : (
+        <List
+          loading={households.isPending}
+          dataSource={others}
+          locale={{ emptyText: t('residents.householdEmpty') }}
+          renderItem={(member) => (
+            <List.Item>
+              <Space wrap>
+                <Link to={`/residents/${member.id}`} data-testid="household-member">
+                  {member.name}
+                </Link>
+                {member.relationToHead && (
+                  <Typography.Text type="secondary">
+                    {t(`relationToHead.${member.relationToHead}`)}
+                  </Typography.Text>
+                )}
+                {member.age !== null && (
+                  <Typography.Text type="secondary">
+                    {t('residents.ageValue', { age: member.age })}
+                  </Typography.Text>
+                )}
+                <ResidentTagList tags={member.tags} />
+              </Space>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+function AccessLogCard({ residentId }: { residentId: string }) {
+  const { t } = useTranslation();
+  const log = useAccessLog(residentId);
+  return (
+    <Card title={t('residents.accessLog')} size="small" data-testid="resident-access-log">
+      {log.isError ? (
+        <QueryErrorResult error={log.error} onRetry={() => void log.refetch()} />
+      ) : (
+        <List
+          loading={log.isPending}
+          dataSource={log.data?.items ?? []}
+          locale={{ emptyText: t('residents.accessLogEmpty') }}
+          renderItem={(entry) => (
+            <List.Item data-testid="access-log-entry">
+              <List.Item.Meta
+                title={
+                  <Space wrap>
+                    <span>{entry.actorName ?? t('audit.system')}</span>
+                    <Typography.Text type="secondary">{formatDateTime(entry.at)}</Typography.Text>
+                  </Space>
+                }
+                description={
+                  <Space orientation="vertical" size={0}>
+                    <span>
+                      {entry.fields
+                        .map((field) => t(`sensitiveField.${field}` as 'sensitiveField.idNumber', field))
+                        .join('、')}
+                    </span>
+                    {entry.reason && (
+                      <span>
+                        {t('residents.fields.reason')}：{entry.reason}
+                      </span>
+                    )}
+                  </Space>
+                }
+              />
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+function TimelineCard({ residentId }: { residentId: string }) {
+  const { t } = useTranslation();
+  const timeline = useTimeline(residentId);
+  if (timeline.isError)
+    return (
+      <Card title={t('residents.timeline')} size="small">
+        <QueryErrorResult error={timeline.error} onRetry={() => void timeline.refetch()} />
+      </Card>
+    );
+  const items = timeline.data?.items ?? [];
+  return (
+    <Card
+      title={t('residents.timeline')}
+      size="small"
+      loading={timeline.isPending}
+      data-testid="resident-timeline"
+    >
+      {items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('residents.timelineEmpty')} />
+      ) : (
+        <Timeline
+          items={items.map((event) => ({
+            key: event.id,
+            content: (
+              <div data-testid="timeline-entry" data-kind={event.kind}>
+                <Space wrap>
+                  <Typography.Text strong>{eventLabel(t, event.kind)}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {formatDateTimeShort(event.at)} · {event.actorName ?? t('audit.system')}
+                  </Typography.Text>
+                </Space>
+                <ResidentEventChanges changes={event.changes} />
+              </div>
+            ),
+          }))}
+        />
+      )}
+    </Card>
+  );
+}
+
+function eventLabel(t: ReturnType<typeof useTranslation>['t'], kind: string): string {
+  const verb = kind.startsWith('resident.') ? kind.slice('resident.'.length) : kind;
+  return t(`residentEvent.${verb}` as 'residentEvent.create', kind);
+}

@@ -1,0 +1,48 @@
+import { idCheckChar } from '@linli/shared';
+import { describe, expect, it } from 'vitest';
+import { changedFields, checkIdNumber, SETTABLE_TAGS, settableTagsOf } from './residentRules';
+
+const first17 = '11010519491231002';
+const VALID = `${first17}${idCheckChar(first17)}`;
+const WRONG = `${first17}${idCheckChar(first17) === '0' ? '1' : '0'}`;
+
+describe('checkIdNumber', () => {
+  it('reads birth date and sex from a valid resident ID', () => {
+    expect(checkIdNumber(VALID, 'resident_id')).toEqual({
+      state: 'valid',
+      facts: { birthDate: '1949-12-31', sex: 'female' },
+    });
+  });
+  it('accepts a lowercase x and spaces like the server', () => {
+    const id = '11010519491231001';
+    const check = idCheckChar(id);
+    const typed = ` ${id}${check.toLowerCase()} `;
+    expect(checkIdNumber(typed, null).state).toBe('valid');
+  });
+  it('flags a wrong check character', () => {
+    expect(checkIdNumber(WRONG, 'resident_id')).toEqual({ state: 'invalid' });
+  });
+  it('leaves other documents and empty input alone', () => {
+    expect(checkIdNumber('E12345678', 'passport')).toEqual({ state: 'other' });
+    expect(checkIdNumber('  ', 'resident_id')).toEqual({ state: 'empty' });
+  });
+});
+
+describe('tags', () => {
+  it('never offers derived age tags', () => {
+    expect(SETTABLE_TAGS).not.toContain('aged_80');
+    expect(SETTABLE_TAGS).toContain('living_alone');
+    expect(settableTagsOf(['aged_80', 'aged_90', 'living_alone'])).toEqual(['living_alone']);
+  });
+});
+
+describe('changedFields', () => {
+  it('keeps only what differs, comparing tag lists as sets', () => {
+    expect(
+      changedFields(
+        { phone: undefined, tenure: 'owner', tags: ['a', 'b'] },
+        { phone: '13900001234', tenure: 'owner', tags: ['b', 'a'] },
+      ),
+    ).toEqual({ phone: '13900001234' });
+  });
+});

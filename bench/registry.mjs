@@ -1,0 +1,919 @@
+// Linli registry search benchmark: GET /api/residents at street scale on PostgreSQL.
+//
+// Recreates the `linli_bench_registry` database, loads the street-scale demo (`seed-demo --scale
+// street`, timed, residents counted), starts the built server as a child process on 127.0.0.1 and
+// signs in as the demo `street_admin` (the whole street) and `community_admin` (one community). For
+// each search query it captures the exact search statement the server sends (with `log_statement =
+// 'all'` set on the benchmark database for one probe request, read back through pg_read_file), then
+// measures the API with autocannon and the captured statement alone through `pg` in this process,
+// so the goal of the registry issue — API p95 ≤ 2× the raw SQL p95 of the same query, and < 20 ms —
+// is judged against figures from the same run.
+//
+// Run: npm run bench:registry   (builds first)   or   node bench/registry.mjs   (uses the existing build)
+//      node bench/registry.mjs --from-results   (re-prints and re-writes the document from the last raw results)
+// Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_SQL_RUNS (200), BENCH_API_SEQ_RUNS (50),
+//      BENCH_WRITE_DOC ("1"),
+//      BENCH_STARTUP_TIMEOUT_SECONDS (240), BENCH_SEED_TIMEOUT_SECONDS (1800),
+//      BENCH_REGISTRY_KEEP_DB ("0"; "1" leaves the database in place afterwards),
+//      BENCH_REGISTRY_REUSE ("0"; "1" skips drop + seed and uses a database kept by an earlier run —
+//      LINLI_ENCRYPTION_KEY must then be the key that run used, or tag and hash lookups find nothing).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'apps/server/dist/cli.js');
+const RESULTS_DIR = path.join(ROOT, 'bench/results');
+const RESULTS_FILE = path.join(RESULTS_DIR, 'registry-latest.json');
+const DOC_FILE = path.join(ROOT, 'docs/performance.md');
+const DOC_START = '<!-- bench:registry:start -->';
+const DOC_END = '<!-- bench:registry:end -->';
+
+const HOST = '127.0.0.1';
+const PG_DB = 'linli_bench_registry';
+const PG_ROLE = 'linli';
+const PG_PASSWORD = 'linli';
+const PG_PORT = 5432;
+const PG_ADMIN_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/postgres`;
+const PG_BENCH_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/${PG_DB}`;
+const PASSWORD = 'linli-demo';
+const ACTORS = [
+  { key: 'street', username: 'street_admin', label: 'street_admin (whole street)' },
+  { key: 'community', username: 'community_admin', label: 'community_admin (one community)' },
+];
+
+const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 600);
+const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 10, 1, 1000);
+const SQL_RUNS = intFromEnv('BENCH_SQL_RUNS', 200, 10, 10_000);
+const SQL_WARMUP_RUNS = 5;
+const API_SEQ_RUNS = intFromEnv('BENCH_API_SEQ_RUNS', 50, 5, 10_000);
+const WARMUP_SECONDS = 2;
+const STARTUP_TIMEOUT_MS = intFromEnv('BENCH_STARTUP_TIMEOUT_SECONDS', 240, 10, 3600) * 1000;
+const SEED_TIMEOUT_MS = intFromEnv('BENCH_SEED_TIMEOUT_SECONDS', 1800, 60, 7200) * 1000;
+const KILL_GRACE_MS = 10_000;
+const WRITE_DOC = process.env.BENCH_WRITE_DOC !== '0';
+const KEEP_DB = process.env.BENCH_REGISTRY_KEEP_DB === '1';
+const REUSE = process.env.BENCH_REGISTRY_REUSE === '1';
+/** The goal of the registry issue. */
+const GOAL = { maxRatio: 2, maxApiP95Ms: 20 };
+/** DESIGN §8's bar, kept in the targets table of docs/performance.md. */
+const DESIGN_BAR_MS = 50;
+
+/** The searches, in the order they run. */
+const QUERIES = [
+  { key: 'initials', label: 'pinyin initials', query: 'q=zw' },
+  { key: 'pinyin', label: 'full pinyin prefix', query: 'q=zhang' },
+  { key: 'name', label: 'Chinese name fragment', query: `q=${encodeURIComponent('王')}`, shown: 'q=王' },
+  { key: 'phoneTail', label: 'phone tail', query: 'q=1234' },
+  { key: 'address', label: 'address', query: 'q=5-2-301' },
+  { key: 'filter', label: 'filter only', query: 'tag=living_alone&ageMin=80' },
+];
+
+/** Everything that must be undone if the runner is interrupted. */
+const cleanup = { child: null, loggingOn: false };
+
+function intFromEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function log(message) {
+  console.log(`bench:registry: ${message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine facts
+
+function machineFacts() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+    nproc: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    totalMemoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    loadAverageAtStart: loadAverage(),
+    gitCommit: commandOutput('git', ['rev-parse', '--short', 'HEAD']),
+    gitDirty: (commandOutput('git', ['status', '--porcelain']) ?? '') !== '',
+  };
+}
+
+/** 1, 5 and 15 minute load averages: a busy machine makes every figure less trustworthy. */
+function loadAverage() {
+  return os.loadavg().map((n) => Math.round(n * 100) / 100);
+}
+
+function commandOutput(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 15_000, ...options });
+  if (r.error || r.status !== 0) return null;
+  return r.stdout.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+async function withClient(url, fn) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function recreateDatabase() {
+  await withClient(PG_ADMIN_URL, async (c) => {
+    await c.query(`drop database if exists ${PG_DB} with (force)`);
+    await c.query(`create database ${PG_DB} owner ${PG_ROLE}`);
+  });
+}
+
+async function dropDatabase() {
+  await withClient(PG_ADMIN_URL, (c) => c.query(`drop database if exists ${PG_DB} with (force)`));
+}
+
+/** Statement logging for new sessions on the benchmark database only (set while probing, then reset). */
+async function setStatementLogging(on) {
+  await withClient(PG_ADMIN_URL, (c) =>
+    c.query(
+      on
+        ? `alter database ${PG_DB} set log_statement = 'all'`
+        : `alter database ${PG_DB} reset log_statement`,
+    ),
+  );
+  cleanup.loggingOn = on;
+}
+
+/**
+ * The server's log file, read through the database (the role is a superuser), so the runner needs no
+ * access to /var/log. Debian's clusters log to the file pg_lsclusters names; with logging_collector on,
+ * pg_current_logfile() names it.
+ */
+async function logFileOf(client) {
+  const current = (await client.query('select pg_current_logfile() as f')).rows[0]?.f;
+  if (current) {
+    const dir = (await client.query('show data_directory')).rows[0].data_directory;
+    return path.isAbsolute(current) ? current : path.join(dir, current);
+  }
+  const port = String((await client.query('show port')).rows[0].port);
+  const line = (commandOutput('pg_lsclusters', ['--no-header']) ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[2] === port);
+  if (!line?.[6])
+    throw new Error('cannot find the PostgreSQL log file (no pg_current_logfile, no pg_lsclusters)');
+  return line[6];
+}
+
+async function logSize(client, file) {
+  return Number((await client.query('select (pg_stat_file($1)).size as s', [file])).rows[0].s);
+}
+
+async function readLog(client, file, from) {
+  const size = await logSize(client, file);
+  if (size <= from) return '';
+  const r = await client.query('select pg_read_binary_file($1, $2, $3) as b', [file, from, size - from]);
+  return r.rows[0].b.toString('utf8');
+}
+
+/** Splits a PostgreSQL stderr log into entries: a line starting with a timestamp opens one. */
+function logEntries(text) {
+  const entries = [];
+  for (const line of text.split('\n')) {
+    if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.test(line) || entries.length === 0) entries.push(line);
+    else entries[entries.length - 1] += `\n${line}`;
+  }
+  return entries;
+}
+
+/** `$1 = 'a', $2 = NULL, …` from a `DETAIL:  parameters:` entry. */
+function parseParameters(detail) {
+  const values = [];
+  const re = /\$(\d+) = (NULL|'((?:[^']|'')*)')/g;
+  for (const m of detail.matchAll(re)) {
+    values[Number(m[1]) - 1] = m[2] === 'NULL' ? null : m[3].replaceAll("''", "'");
+  }
+  return values;
+}
+
+/**
+ * The statements logged between two marker queries: each `statement:` / `execute …:` entry with the
+ * parameters of the DETAIL entry that follows it from the same backend.
+ */
+function statementsBetween(text, startMarker, endMarker) {
+  const entries = logEntries(text);
+  const start = entries.findIndex((e) => e.includes(startMarker));
+  const end = entries.findIndex((e, i) => i > start && e.includes(endMarker));
+  if (start === -1 || end === -1) return null;
+  const out = [];
+  for (let i = start + 1; i < end; i++) {
+    const e = entries[i];
+    const m = e.match(/^(.*?)\bLOG:\s+(?:statement|execute [^:]*): ([\s\S]*)$/);
+    if (!m) continue;
+    const prefix = m[1];
+    const pid = prefix.match(/\[(\d+)\]/)?.[1] ?? null;
+    const stmt = { pid, text: m[2].trim(), values: [] };
+    for (let j = i + 1; j < end; j++) {
+      const d = entries[j];
+      if (pid && !d.includes(`[${pid}]`)) continue;
+      if (/\bDETAIL:\s+parameters:/.test(d)) stmt.values = parseParameters(d);
+      break;
+    }
+    out.push(stmt);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+async function seed(env) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [CLI, 'seed-demo', '--scale', 'street'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanup.child = child;
+  const out = tail(20_000);
+  child.stdout.on('data', (c) => out.push(c.toString()));
+  child.stderr.on('data', (c) => out.push(c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), SEED_TIMEOUT_MS);
+  const { code, signal } = await new Promise((resolve) =>
+    child.once('exit', (c, s) => resolve({ code: c, signal: s })),
+  );
+  clearTimeout(timer);
+  cleanup.child = null;
+  if (code !== 0) throw new Error(`seed-demo failed (code ${code}, signal ${signal})\n${out.text}`);
+  return { seconds: Math.round((Date.now() - started) / 100) / 10, output: out.text.trim().slice(-2_000) };
+}
+
+async function dataCounts() {
+  return withClient(PG_BENCH_URL, async (c) => {
+    const { rows } = await c.query(`select
+      (select count(*)::int from residents) as residents,
+      (select count(*)::int from residents where status = 'active') as active_residents,
+      (select count(*)::int from households) as households,
+      (select count(*)::int from dwellings) as dwellings,
+      (select count(*)::int from resident_tags) as resident_tags,
+      (select count(*)::int from areas where kind = 'community') as communities,
+      (select pg_size_pretty(pg_total_relation_size('residents'))) as residents_size`);
+    return rows[0];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server process
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Keeps the last `limit` characters a stream wrote, for diagnostics. */
+function tail(limit) {
+  let text = '';
+  return {
+    push(chunk) {
+      text = (text + chunk).slice(-limit);
+    },
+    get text() {
+      return text;
+    },
+  };
+}
+
+async function startServer(baseEnv) {
+  const port = await freePort();
+  const env = { ...baseEnv, PORT: String(port), HOST, LINLI_LOG_LEVEL: 'warn' };
+  const started = Date.now();
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanup.child = child;
+  const stdout = tail(20_000);
+  const stderr = tail(20_000);
+  const afterReady = { active: false, lines: [] };
+  const collect = (sink, prefix) => (chunk) => {
+    const s = chunk.toString();
+    sink.push(s);
+    if (afterReady.active && afterReady.lines.length < 200) {
+      for (const line of s.split('\n')) if (line.trim()) afterReady.lines.push(`${prefix}${line}`);
+    }
+  };
+  child.stdout.on('data', collect(stdout, ''));
+  child.stderr.on('data', collect(stderr, '[stderr] '));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo = null;
+  exited.then((info) => {
+    exitInfo = info;
+  });
+  const baseUrl = `http://${HOST}:${port}`;
+  let health = null;
+  while (Date.now() - started < STARTUP_TIMEOUT_MS) {
+    if (exitInfo) {
+      throw new Error(
+        `the server exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal})\n` +
+          `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) {
+        health = await res.json();
+        break;
+      }
+      await res.body?.cancel();
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  const server = { child, exited, baseUrl, health, stdout, stderr, afterReady };
+  if (!health) {
+    await stopServer(server);
+    throw new Error(
+      `the server was not healthy within ${STARTUP_TIMEOUT_MS / 1000} s\n` +
+        `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
+    );
+  }
+  server.readySeconds = Math.round(((Date.now() - started) / 1000) * 10) / 10;
+  afterReady.active = true;
+  return server;
+}
+
+async function stopServer(server) {
+  const { child, exited } = server;
+  let how = 'already exited';
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    how = 'SIGTERM';
+    const done = await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]);
+    if (!done) {
+      log(`server did not stop within ${KILL_GRACE_MS / 1000} s of SIGTERM; sending SIGKILL`);
+      child.kill('SIGKILL');
+      how = 'SIGKILL';
+      await Promise.race([exited, sleep(KILL_GRACE_MS)]);
+    }
+  }
+  if (cleanup.child === child) cleanup.child = null;
+  return how;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+async function login(baseUrl, username) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = await res.text();
+  if (res.status !== 200)
+    throw new Error(`login as ${username} answered ${res.status}: ${body.slice(0, 500)}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('linli_session='));
+  if (!cookie) throw new Error(`login as ${username} answered 200 without a linli_session cookie`);
+  return cookie;
+}
+
+/** One request through fetch: it must answer 200; returns the page size and whether there is more. */
+async function probe(baseUrl, query, cookie) {
+  const res = await fetch(`${baseUrl}/api/residents?${query.query}`, {
+    headers: { cookie },
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`GET /api/residents?${query.query} answered ${res.status}: ${body.slice(0, 500)}`);
+  }
+  const json = JSON.parse(body);
+  return { items: json.items.length, more: json.nextCursor !== null, responseBytes: Buffer.byteLength(body) };
+}
+
+function cannon(url, headers, duration) {
+  return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 30 });
+}
+
+async function measureApi(baseUrl, query, cookie) {
+  const url = `${baseUrl}/api/residents?${query.query}`;
+  await cannon(url, { cookie }, WARMUP_SECONDS); // discarded
+  const r = await cannon(url, { cookie }, SECONDS);
+  const p95 = r.latency.p95 ?? r.latency.p97_5;
+  return {
+    requestsPerSec: r.requests.average,
+    requestsPerSecStddev: r.requests.stddev,
+    totalRequests: r.requests.total,
+    latencyMs: {
+      mean: r.latency.average,
+      p50: r.latency.p50,
+      p95,
+      p95Is: r.latency.p95 !== undefined ? 'p95' : 'p97.5',
+      p97_5: r.latency.p97_5,
+      p99: r.latency.p99,
+      max: r.latency.max,
+    },
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    raw: r,
+  };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+/** The API one request at a time (no queueing behind other connections): the fairer twin of the SQL figure. */
+async function measureApiSequential(baseUrl, query, cookie) {
+  const url = `${baseUrl}/api/residents?${query.query}`;
+  const times = [];
+  for (let i = 0; i < API_SEQ_RUNS + SQL_WARMUP_RUNS; i++) {
+    const t = process.hrtime.bigint();
+    const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(60_000) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status} during the sequential run`);
+    if (i >= SQL_WARMUP_RUNS) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const round = (n) => Math.round(n * 100) / 100;
+  return { runs: API_SEQ_RUNS, p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
+}
+
+/** The captured statement alone, sequentially through one pg connection (unnamed, as drizzle sends it). */
+async function measureSql(client, statement) {
+  const run = async () => {
+    const t = process.hrtime.bigint();
+    const r = await client.query({ text: statement.text, values: statement.values });
+    return { ms: Number(process.hrtime.bigint() - t) / 1e6, rows: r.rowCount };
+  };
+  let rows = 0;
+  for (let i = 0; i < SQL_WARMUP_RUNS; i++) rows = (await run()).rows;
+  const times = [];
+  for (let i = 0; i < SQL_RUNS; i++) times.push((await run()).ms);
+  times.sort((a, b) => a - b);
+  const round = (n) => Math.round(n * 100) / 100;
+  return {
+    runs: SQL_RUNS,
+    rows,
+    latencyMs: {
+      mean: round(times.reduce((a, b) => a + b, 0) / times.length),
+      p50: round(percentile(times, 50)),
+      p95: round(percentile(times, 95)),
+      p99: round(percentile(times, 99)),
+      max: round(times.at(-1)),
+    },
+  };
+}
+
+async function explain(client, statement) {
+  const r = await client.query({
+    text: `explain (analyze, buffers) ${statement.text}`,
+    values: statement.values,
+  });
+  return r.rows.map((row) => row['QUERY PLAN']);
+}
+
+/** The indexes (and sequential scans) a plan uses, for the table. */
+function planSummary(plan) {
+  const used = new Set();
+  for (const line of plan) {
+    const idx = line.match(
+      /(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/,
+    );
+    if (idx) used.add(idx[1]);
+    const seq = line.match(/Seq Scan on (\w+)/);
+    if (seq) used.add(`seq scan ${seq[1]}`);
+  }
+  const time = plan.find((l) => l.startsWith('Execution Time'));
+  return { used: [...used], executionTime: time ?? null };
+}
+
+/**
+ * Marks the log, sends one request per query per actor, marks again: the statements in between are
+ * the ones the server ran for that request, the search statement among them.
+ */
+async function captureStatements(env, cookiesFor) {
+  await setStatementLogging(true);
+  const server = await startServer(env);
+  const captured = {};
+  try {
+    await withClient(PG_BENCH_URL, async (c) => {
+      const file = await logFileOf(c);
+      const from = await logSize(c, file);
+      const cookies = await cookiesFor(server.baseUrl);
+      for (const actor of ACTORS) {
+        for (const query of QUERIES) {
+          const tag = `${actor.key}:${query.key}:${randomBytes(4).toString('hex')}`;
+          await c.query(`select 'linli-bench-start:${tag}'`);
+          const result = await probe(server.baseUrl, query, cookies[actor.key]);
+          await c.query(`select 'linli-bench-end:${tag}'`);
+          captured[`${actor.key}:${query.key}`] = { tag, probe: result };
+        }
+      }
+      await sleep(500);
+      const text = await readLog(c, file, from);
+      for (const entry of Object.values(captured)) {
+        const statements = statementsBetween(
+          text,
+          `linli-bench-start:${entry.tag}`,
+          `linli-bench-end:${entry.tag}`,
+        );
+        if (!statements) throw new Error(`could not find the markers for ${entry.tag} in ${file}`);
+        const search = statements.filter(
+          (s) => /from "residents"/i.test(s.text) && /order by "residents"\."name_pinyin"/i.test(s.text),
+        );
+        if (search.length !== 1) {
+          throw new Error(
+            `expected one search statement for ${entry.tag}, found ${search.length} in ${file}`,
+          );
+        }
+        entry.statementsPerRequest = statements.length;
+        entry.otherStatements = statements.filter((s) => s !== search[0]).map((s) => s.text.slice(0, 160));
+        entry.search = { text: search[0].text, values: search[0].values };
+      }
+    });
+  } finally {
+    await stopServer(server);
+    await setStatementLogging(false);
+  }
+  return captured;
+}
+
+async function run(report) {
+  const env = { ...process.env, DATABASE_URL: PG_BENCH_URL };
+  delete env.LINLI_DATA_DIR;
+  if (REUSE && !env.LINLI_ENCRYPTION_KEY) {
+    throw new Error(
+      'BENCH_REGISTRY_REUSE=1 needs the LINLI_ENCRYPTION_KEY the kept database was seeded with',
+    );
+  }
+  // A real server needs the operator's key; the benchmark makes a throwaway one.
+  env.LINLI_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+
+  report.postgresVersion = await withClient(
+    PG_ADMIN_URL,
+    async (c) => (await c.query('show server_version')).rows[0].server_version,
+  );
+  if (REUSE) {
+    log(`reusing the existing ${PG_DB} (no drop, no seed)`);
+    report.seed = { reused: true };
+  } else {
+    log(`recreating ${PG_DB} and loading the street-scale demo (seed-demo --scale street)`);
+    await recreateDatabase();
+    report.seed = await seed(env);
+    log(`seeded in ${report.seed.seconds} s`);
+  }
+  await withClient(PG_BENCH_URL, (c) => c.query('analyze'));
+  report.counts = await dataCounts();
+  log(
+    `${report.counts.residents} residents (${report.counts.active_residents} active), ${report.counts.dwellings} dwellings`,
+  );
+
+  const cookiesFor = async (baseUrl) => {
+    const cookies = {};
+    for (const actor of ACTORS) cookies[actor.key] = await login(baseUrl, actor.username);
+    return cookies;
+  };
+  log('capturing the search statements (log_statement = all on the benchmark database, one request each)');
+  const captured = await captureStatements(env, cookiesFor);
+
+  report.loadAverageBefore = loadAverage();
+  const server = await startServer(env);
+  report.rows = [];
+  try {
+    report.serverVersion = server.health.version;
+    report.healthDatabase = server.health.database;
+    report.readySeconds = server.readySeconds;
+    if (server.health.database !== 'postgres') {
+      throw new Error(`expected a postgres server, /api/health says ${server.health.database}`);
+    }
+    const cookies = await cookiesFor(server.baseUrl);
+    await withClient(PG_BENCH_URL, async (sqlClient) => {
+      for (const actor of ACTORS) {
+        for (const query of QUERIES) {
+          const cap = captured[`${actor.key}:${query.key}`];
+          const check = await probe(server.baseUrl, query, cookies[actor.key]);
+          log(`${actor.username} ${query.shown ?? query.query}: ${check.items} items; API ${SECONDS} s`);
+          const api = await measureApi(server.baseUrl, query, cookies[actor.key]);
+          log(
+            `${actor.username} ${query.shown ?? query.query}: API ×${API_SEQ_RUNS} one at a time, SQL ×${SQL_RUNS}`,
+          );
+          const apiSequential = await measureApiSequential(server.baseUrl, query, cookies[actor.key]);
+          const sqlResult = await measureSql(sqlClient, cap.search);
+          const plan = await explain(sqlClient, cap.search);
+          const ratio = api.latencyMs.p95 / sqlResult.latencyMs.p95;
+          report.rows.push({
+            actor: actor.key,
+            username: actor.username,
+            query: query.key,
+            label: query.label,
+            queryString: query.shown ?? query.query,
+            items: check.items,
+            more: check.more,
+            responseBytes: check.responseBytes,
+            statementsPerRequest: cap.statementsPerRequest,
+            otherStatements: cap.otherStatements,
+            search: cap.search,
+            api: { ...api, raw: undefined },
+            apiRaw: api.raw,
+            apiSequential,
+            ratioSequentialP95: apiSequential.p95 / sqlResult.latencyMs.p95,
+            sql: sqlResult,
+            plan,
+            planSummary: planSummary(plan),
+            ratioP95: ratio,
+            goalMet: ratio <= GOAL.maxRatio && api.latencyMs.p95 < GOAL.maxApiP95Ms,
+            designBarMet: api.latencyMs.p95 < DESIGN_BAR_MS,
+          });
+        }
+      }
+    });
+  } finally {
+    report.serverOutputDuringBench = server.afterReady.lines;
+    report.serverStop = await stopServer(server);
+    report.loadAverageAfter = loadAverage();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const fmt = {
+  rps: (n) => Math.round(n).toLocaleString('en-US'),
+  ms: (n) => (n === null || n === undefined ? '–' : n >= 100 ? String(Math.round(n)) : n.toFixed(1)),
+  ratio: (n) => (Number.isFinite(n) ? n.toFixed(1) : '–'),
+  bytes: (n) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`),
+  int: (n) => Number(n).toLocaleString('en-US'),
+};
+
+function pad(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+function tableRows(report, actor) {
+  const header = [
+    'query',
+    'items',
+    'req/s',
+    'API p50',
+    'API p95',
+    'API p99',
+    'SQL p50',
+    'SQL p95',
+    'ratio p95',
+    '1-at-a-time API p50 / p95 (ratio)',
+    'goal ≤2× & <20 ms',
+    'plan',
+    'non-2xx / errors',
+  ];
+  const rows = report.rows
+    .filter((r) => r.actor === actor)
+    .map((r) => [
+      `${r.label} \`${r.queryString}\``,
+      `${r.items}${r.more ? '+' : ''}`,
+      fmt.rps(r.api.requestsPerSec),
+      fmt.ms(r.api.latencyMs.p50),
+      fmt.ms(r.api.latencyMs.p95),
+      fmt.ms(r.api.latencyMs.p99),
+      fmt.ms(r.sql.latencyMs.p50),
+      fmt.ms(r.sql.latencyMs.p95),
+      `${fmt.ratio(r.ratioP95)}×`,
+      `${fmt.ms(r.apiSequential.p50)} / ${fmt.ms(r.apiSequential.p95)} (${fmt.ratio(r.ratioSequentialP95)}×)`,
+      r.goalMet ? 'yes' : 'no',
+      r.planSummary.used.join(', ') || '–',
+      `${r.api.non2xx} / ${r.api.errors}`,
+    ]);
+  return { header, rows };
+}
+
+function printTables(report) {
+  for (const actor of ACTORS) {
+    const { header, rows } = tableRows(report, actor.key);
+    console.log(`\n${actor.label}, PostgreSQL ${report.postgresVersion}`);
+    console.log(pad([header, ...rows]));
+  }
+  console.log('');
+}
+
+function markdownTable(report, actor) {
+  const { header, rows } = tableRows(report, actor);
+  const right = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 12]);
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => r[i].length)));
+  const line = (r) =>
+    `| ${r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function markdownSection(report) {
+  const m = report.machine;
+  const s = report.settings;
+  const c = report.counts;
+  const met = report.rows.filter((r) => r.goalMet).length;
+  const bar = report.rows.filter((r) => r.designBarMet).length;
+  const statements = [...new Set(report.rows.map((r) => r.statementsPerRequest))].sort((a, b) => a - b);
+  const p95Label = report.rows[0]?.api.latencyMs.p95Is ?? 'p95';
+  const seedLine = report.seed?.reused
+    ? 'reused from an earlier run (`BENCH_REGISTRY_REUSE=1`; not re-seeded)'
+    : `\`seed-demo --scale street\` took ${report.seed.seconds} s`;
+  const lines = [
+    DOC_START,
+    '',
+    '## Registry: resident search at street scale (PostgreSQL)',
+    '',
+    '_Written by `npm run bench:registry` (`bench/registry.mjs`); do not edit by hand, the next run replaces it._',
+    '',
+    `- Date: ${m.date}`,
+    `- Machine: ${m.cpuModel}, ${m.nproc} CPUs (nproc), ${m.totalMemoryGiB} GiB RAM, ${m.platform}`,
+    `- Node ${m.node}; commit ${m.gitCommit}${m.gitDirty ? ' (with uncommitted changes)' : ''}; PostgreSQL ${report.postgresVersion}; server ${report.serverVersion}`,
+    `- autocannon ${s.connections} connections, ${s.warmupSeconds} s warm-up (discarded), then ${s.seconds} s per query; ` +
+      `SQL: the captured statement ${s.sqlRuns} times in sequence (${s.sqlWarmupRuns} warm-up runs discarded) over one \`pg\` connection from the runner; ` +
+      'server, PostgreSQL and load generator on the same machine, traffic to 127.0.0.1 only.',
+    `- Command: \`${s.command}\``,
+    `- Data: ${fmt.int(c.residents)} residents (${fmt.int(c.active_residents)} active), ${fmt.int(c.households)} households, ` +
+      `${fmt.int(c.dwellings)} dwellings, ${c.communities} communities, ${fmt.int(c.resident_tags)} stored tags; residents table ${c.residents_size}; ${seedLine}.` +
+      (c.residents < 250_000
+        ? ` **Below the 250k residents the goal names** (${fmt.int(c.residents)}): the figures are for this size.`
+        : ''),
+    `- Load average (1, 5, 15 min) ${m.loadAverageAtStart.join(' / ')} at start, ${report.loadAverageBefore.join(' / ')} before measuring, ` +
+      `${report.loadAverageAfter.join(' / ')} after it (${m.nproc} CPUs).`,
+    '',
+  ];
+  for (const actor of ACTORS) {
+    lines.push(`### ${actor.label}`, '', markdownTable(report, actor.key), '');
+  }
+  lines.push(
+    `Goal (registry issue): API ${p95Label} ≤ ${GOAL.maxRatio}× the SQL p95 of the same search and < ${GOAL.maxApiP95Ms} ms — ` +
+      `met by ${met} of ${report.rows.length} rows. DESIGN §8's bar (p95 < ${DESIGN_BAR_MS} ms) is met by ${bar} of ${report.rows.length}.`,
+    '',
+    `API = \`GET /api/residents?…\` measured end to end at ${s.connections} concurrent connections, so its latencies include ` +
+      'queueing behind the other connections (autocannon records them at 1 ms resolution; ' +
+      `its "p95" column is ${p95Label}). SQL = the search statement the server sent for the same request, captured from ` +
+      "PostgreSQL's statement log (`log_statement = 'all'` on the benchmark database for one probe request, then reset), " +
+      'with the same parameters (scope, status, tag token, birth bound, limit 51), timed one at a time with no concurrency. ' +
+      `Each API request runs ${statements.join(' or ')} statements (session, grants, the search, the tags of the page, …) and ` +
+      'encodes the JSON, so the ratio is not a pure driver overhead. "items" is the page returned (50 with `+` = more pages). ' +
+      `"1-at-a-time" = the same API request ${s.apiSequentialRuns} times in sequence from the runner (no concurrency, ` +
+      'like the SQL column), with its ratio to the SQL p95: the cost of the route itself without queueing. ' +
+      '"plan" lists the indexes (or sequential scans) in `EXPLAIN (ANALYZE, BUFFERS)` of the statement; full plans are in ' +
+      '`bench/results/registry-latest.json`.',
+    '',
+  );
+  if (report.serverOutputDuringBench.length > 0) {
+    lines.push(
+      `The server wrote ${report.serverOutputDuringBench.length} line(s) at warn level or above while under load; ` +
+        'see `bench/results/registry-latest.json`.',
+      '',
+    );
+  }
+  lines.push(DOC_END);
+  return lines.join('\n');
+}
+
+async function writeDoc(report) {
+  const section = markdownSection(report);
+  let text = await readFile(DOC_FILE, 'utf8');
+  const start = text.indexOf(DOC_START);
+  const end = text.indexOf(DOC_END);
+  if (start !== -1 && end > start) {
+    text = text.slice(0, start) + section + text.slice(end + DOC_END.length);
+  } else {
+    // Before the notes, after the platform section, when there is one.
+    const notes = text.indexOf('\n## Notes');
+    text =
+      notes !== -1
+        ? `${text.slice(0, notes).replace(/\s*$/, '')}\n\n${section}\n${text.slice(notes)}`
+        : `${text.replace(/\s*$/, '')}\n\n${section}\n`;
+  }
+  await writeFile(DOC_FILE, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function emergencyCleanup() {
+  const child = cleanup.child;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!(await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]))) {
+      child.kill('SIGKILL');
+    }
+  }
+  if (cleanup.loggingOn) await setStatementLogging(false).catch(() => {});
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the server and resetting statement logging`);
+    emergencyCleanup().finally(() => process.exit(130));
+  });
+}
+
+function commandLine() {
+  const vars = [
+    'BENCH_SECONDS',
+    'BENCH_CONNECTIONS',
+    'BENCH_SQL_RUNS',
+    'BENCH_API_SEQ_RUNS',
+    'BENCH_REGISTRY_REUSE',
+  ]
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]}`);
+  const base =
+    process.env.npm_lifecycle_event === 'bench:registry'
+      ? 'npm run bench:registry'
+      : 'node bench/registry.mjs';
+  return [...vars, base].join(' ');
+}
+
+/** `--from-results`: print and write the document again from bench/results/registry-latest.json. */
+async function rerender() {
+  const report = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
+  printTables(report);
+  if (WRITE_DOC) {
+    await writeDoc(report);
+    log(`updated ${path.relative(ROOT, DOC_FILE)} from ${path.relative(ROOT, RESULTS_FILE)}`);
+  }
+}
+
+async function main() {
+  if (process.argv.includes('--from-results')) return rerender();
+  if (!existsSync(CLI)) {
+    throw new Error(`${path.relative(ROOT, CLI)} is missing: run \`npm run build -w apps/server\` first`);
+  }
+  const report = {
+    machine: machineFacts(),
+    settings: {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      sqlRuns: SQL_RUNS,
+      sqlWarmupRuns: SQL_WARMUP_RUNS,
+      apiSequentialRuns: API_SEQ_RUNS,
+      command: commandLine(),
+      autocannon: (await import('autocannon/package.json', { with: { type: 'json' } })).default.version,
+    },
+  };
+  log(
+    `Node ${report.machine.node}, ${report.machine.cpuModel}, nproc ${report.machine.nproc}; ` +
+      `${CONNECTIONS} connections, ${SECONDS} s per query, ${SQL_RUNS} SQL runs`,
+  );
+  try {
+    await run(report);
+  } finally {
+    if (!KEEP_DB && !REUSE) {
+      await dropDatabase().catch((e) => log(`could not drop ${PG_DB}: ${e.message}`));
+      log(`dropped ${PG_DB} (BENCH_REGISTRY_KEEP_DB=1 keeps it)`);
+    }
+  }
+  printTables(report);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  log(`raw results: ${path.relative(ROOT, RESULTS_FILE)}`);
+  if (WRITE_DOC) {
+    await writeDoc(report);
+    log(`updated ${path.relative(ROOT, DOC_FILE)}`);
+  }
+}
+
+main().catch(async (error) => {
+  console.error(`bench:registry: failed: ${error.stack ?? error}`);
+  await emergencyCleanup();
+  process.exit(1);
+});
