@@ -1,6 +1,6 @@
 import { type Me, PERMISSIONS, type RoleGrant, roleHas } from '@linli/shared';
 import type { Config } from '../../platform/config';
-import type { RequestMeta, ServiceContext } from '../../platform/context';
+import type { ServiceContext } from '../../platform/context';
 import type { Db } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { randomToken, sha256 } from '../../platform/ids';

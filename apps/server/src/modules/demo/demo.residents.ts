@@ -44,6 +44,16 @@ function random(seed: number) {
 }
 type Rng = ReturnType<typeof random>;
 
+/** A household size drawn from the profile's distribution of 1…5 people. */
+function drawSize(rng: Rng, sizes: ResidentProfile['sizes']): number {
+  let roll = rng.next();
+  for (const [i, p] of sizes.entries()) {
+    if (roll < p) return i + 1;
+    roll -= p;
+  }
+  return sizes.length;
+}
+
 function personName(rng: Rng, sex: 'male' | 'female', surname = rng.pick(SURNAMES)) {
   const pool = sex === 'male' ? MALE : FEMALE;
   return surname + rng.pick(pool) + (rng.chance(0.7) ? rng.pick(pool) : '');
@@ -92,9 +102,7 @@ export async function seedResidents(
   for (const d of dwellingList) {
     if (!rng.chance(profile.occupancy)) continue;
     const householdId = newId();
-    const roll = rng.next();
-    let acc = 0;
-    const size = profile.sizes.findIndex((p) => (acc += p) >= roll) + 1 || 2;
+    const size = drawSize(rng, profile.sizes);
     const elderly = rng.chance(profile.elderlyHeads);
     const headAge = elderly ? rng.int(65, 98) : rng.int(26, 64);
     const headSex = rng.chance(elderly && size === 1 ? 0.7 : 0.5) ? 'female' : 'male';
