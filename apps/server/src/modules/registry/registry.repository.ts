@@ -248,6 +248,11 @@ export async function activeIdHashTaken(db: DbOrTx, hash: string, exceptId?: str
   return rows.some((r) => r.id !== exceptId);
 }
 
+/** Serialises one person's reveals until the transaction ends (released at commit or rollback). */
+export async function lockRevealsOf(db: DbOrTx, userId: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`linli:reveal:${userId}`}))`);
+}
+
 /** Reveals by one person in the last hour, counted from the audit log so every instance agrees. */
 export async function revealsSince(db: DbOrTx, userId: string, since: Date) {
   const [r] = await db

@@ -16,6 +16,7 @@ import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
 import type { FieldCrypto } from '../../platform/crypto';
 import type { DbOrTx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { assertInScope, authorize, authorizeFor, hasPermission, type Scope } from '../../platform/scope';
 import { diffFields, recordSensitiveRead, writeAudit } from '../audit/audit.service';
@@ -38,6 +39,7 @@ import {
   householdsOfDwelling,
   insertHousehold,
   insertResident,
+  lockRevealsOf,
   occupancyOfBuilding,
   type ResidentWithAddress,
   replaceTags,
@@ -185,6 +187,11 @@ function identityFacts(input: {
   return facts ? { birthDate: facts.birthDate, sex: facts.sex, idType: 'resident_id' as const } : null;
 }
 
+/** Only those who may see sensitive tags may set them: a tag one cannot see is not one's to give. */
+function assertTagsAllowed(ctx: ServiceContext, tags: TagCode[] | undefined) {
+  if (tags?.some(isSensitiveTag) && !mayReadSensitive(ctx)) throw new AppError('auth.forbidden');
+}
+
 function manualTagTokens(crypto: FieldCrypto, tags: TagCode[] | undefined) {
   if (!tags) return undefined;
   const codec = tagCodec(crypto);
@@ -200,6 +207,7 @@ function plainOf(input: Partial<ResidentCreate>) {
 }
 
 export async function createResident(ctx: ServiceContext, input: ResidentCreate) {
+  assertTagsAllowed(ctx, input.tags);
   const scope = await authorizeFor(ctx.actor, 'resident.write', 'dwelling.not_found', async (reach) =>
     input.dwellingId
       ? findDwellingInScope(ctx.db, reach, input.dwellingId)
@@ -276,6 +284,7 @@ function redactTags(tags: TagCode[]) {
 }
 
 export async function updateResident(ctx: ServiceContext, id: string, input: ResidentUpdate) {
+  assertTagsAllowed(ctx, input.tags);
   const scope = await authorizeFor(
     ctx.actor,
     'resident.write',
@@ -321,7 +330,7 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
     );
     for (const f of SECRET_FIELDS) {
       if (input[f] !== undefined && secretChanged(ctx.crypto, before, f, input[f] ?? null)) {
-        changes[f] = { from: '[redacted]', to: '[redacted]' };
+        changes[f] = maskedChange(before, f, input[f] ?? null);
       }
     }
     const newTags = [...new Set((keptTags ?? []).filter((t) => !isDerivedTag(t)))];
@@ -338,6 +347,20 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
     });
     return (await present(ctx, tx, [after]))[0]!;
   });
+}
+
+/** How a change of a sensitive field reads in the history: masked on both sides, never in clear. */
+function maskedChange(row: ResidentRow, field: (typeof SECRET_FIELDS)[number], value: string | null) {
+  switch (field) {
+    case 'idNumber':
+      return { from: row.idNumberMasked, to: value ? maskIdNumber(value) : null };
+    case 'phone':
+      return { from: row.phoneMasked, to: value ? maskPhone(value) : null };
+    case 'emergencyContactPhone':
+      return { from: row.emergencyContactPhoneMasked, to: value ? maskPhone(value) : null };
+    case 'health':
+      return { from: '[redacted]', to: '[redacted]' };
+  }
 }
 
 function namePinyinColumns(name: string) {
@@ -422,6 +445,8 @@ export async function revealResident(ctx: ServiceContext, id: string, input: z.i
   return ctx.db.transaction(async (tx) => {
     const found = await findResidentInScope(tx, scope, id);
     if (!found) throw residentNotFound();
+    // Counting and recording happen under one lock per person, so parallel reveals cannot overrun the limit.
+    await lockRevealsOf(tx, ctx.actor.userId!);
     const since = new Date(Date.now() - 3_600_000);
     if ((await revealsSince(tx, ctx.actor.userId!, since)) >= ctx.config.revealLimitPerHour) {
       throw revealLimit(ctx.config.revealLimitPerHour);
