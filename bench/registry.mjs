@@ -18,48 +18,54 @@
 //      BENCH_REGISTRY_REUSE ("0"; "1" skips drop + seed and uses a database kept by an earlier run —
 //      LINLI_ENCRYPTION_KEY must then be the key that run used, or tag and hash lookups find nothing).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import pg from 'pg';
+import {
+  assertBuilt,
+  autocannonVersion,
+  CLI,
+  CONNECTIONS,
+  cannon,
+  cleanup,
+  commandLine,
+  commandOutput,
+  formatRps,
+  intFromEnv,
+  loadAverage,
+  log,
+  login,
+  machineFacts,
+  PG_ADMIN_URL,
+  PG_ROLE,
+  padColumns,
+  markdownTable as paddedMarkdownTable,
+  pgUrl,
+  publish,
+  ROOT,
+  runMain,
+  SECONDS,
+  sleep,
+  startServer,
+  stopServer,
+  tail,
+  WARMUP_SECONDS,
+  writeDocSection,
+} from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'apps/server/dist/cli.js');
-const RESULTS_DIR = path.join(ROOT, 'bench/results');
-const RESULTS_FILE = path.join(RESULTS_DIR, 'registry-latest.json');
-const DOC_FILE = path.join(ROOT, 'docs/performance.md');
-const DOC_START = '<!-- bench:registry:start -->';
-const DOC_END = '<!-- bench:registry:end -->';
-
-const HOST = '127.0.0.1';
+const RESULTS_FILE = 'registry-latest.json';
 const PG_DB = 'linli_bench_registry';
-const PG_ROLE = 'linli';
-const PG_PASSWORD = 'linli';
-const PG_PORT = 5432;
-const PG_ADMIN_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/postgres`;
-const PG_BENCH_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/${PG_DB}`;
-const PASSWORD = 'linli-demo';
+const PG_BENCH_URL = pgUrl(PG_DB);
 const ACTORS = [
   { key: 'street', username: 'street_admin', label: 'street_admin (whole street)' },
   { key: 'community', username: 'community_admin', label: 'community_admin (one community)' },
 ];
 
-const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 600);
-const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 10, 1, 1000);
 const SQL_RUNS = intFromEnv('BENCH_SQL_RUNS', 200, 10, 10_000);
 const SQL_WARMUP_RUNS = 5;
 const API_SEQ_RUNS = intFromEnv('BENCH_API_SEQ_RUNS', 50, 5, 10_000);
-const WARMUP_SECONDS = 2;
-const STARTUP_TIMEOUT_MS = intFromEnv('BENCH_STARTUP_TIMEOUT_SECONDS', 240, 10, 3600) * 1000;
 const SEED_TIMEOUT_MS = intFromEnv('BENCH_SEED_TIMEOUT_SECONDS', 1800, 60, 7200) * 1000;
-const KILL_GRACE_MS = 10_000;
-const WRITE_DOC = process.env.BENCH_WRITE_DOC !== '0';
 const KEEP_DB = process.env.BENCH_REGISTRY_KEEP_DB === '1';
 const REUSE = process.env.BENCH_REGISTRY_REUSE === '1';
 /** The goal of the registry issue. */
@@ -77,53 +83,8 @@ const QUERIES = [
   { key: 'filter', label: 'filter only', query: 'tag=living_alone&ageMin=80' },
 ];
 
-/** Everything that must be undone if the runner is interrupted. */
-const cleanup = { child: null, loggingOn: false };
-
-function intFromEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function log(message) {
-  console.log(`bench:registry: ${message}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Machine facts
-
-function machineFacts() {
-  const cpus = os.cpus();
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
-    nproc: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
-    totalMemoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    loadAverageAtStart: loadAverage(),
-    gitCommit: commandOutput('git', ['rev-parse', '--short', 'HEAD']),
-    gitDirty: (commandOutput('git', ['status', '--porcelain']) ?? '') !== '',
-  };
-}
-
-/** 1, 5 and 15 minute load averages: a busy machine makes every figure less trustworthy. */
-function loadAverage() {
-  return os.loadavg().map((n) => Math.round(n * 100) / 100);
-}
-
-function commandOutput(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 15_000, ...options });
-  if (r.error || r.status !== 0) return null;
-  return r.stdout.trim();
-}
+/** Set while the benchmark database logs every statement; reset on the way out. */
+let statementLoggingOn = false;
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
@@ -158,7 +119,7 @@ async function setStatementLogging(on) {
         : `alter database ${PG_DB} reset log_statement`,
     ),
   );
-  cleanup.loggingOn = on;
+  statementLoggingOn = on;
 }
 
 /**
@@ -280,132 +241,7 @@ async function dataCounts() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Server process
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Keeps the last `limit` characters a stream wrote, for diagnostics. */
-function tail(limit) {
-  let text = '';
-  return {
-    push(chunk) {
-      text = (text + chunk).slice(-limit);
-    },
-    get text() {
-      return text;
-    },
-  };
-}
-
-async function startServer(baseEnv) {
-  const port = await freePort();
-  const env = { ...baseEnv, PORT: String(port), HOST, LINLI_LOG_LEVEL: 'warn' };
-  const started = Date.now();
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanup.child = child;
-  const stdout = tail(20_000);
-  const stderr = tail(20_000);
-  const afterReady = { active: false, lines: [] };
-  const collect = (sink, prefix) => (chunk) => {
-    const s = chunk.toString();
-    sink.push(s);
-    if (afterReady.active && afterReady.lines.length < 200) {
-      for (const line of s.split('\n')) if (line.trim()) afterReady.lines.push(`${prefix}${line}`);
-    }
-  };
-  child.stdout.on('data', collect(stdout, ''));
-  child.stderr.on('data', collect(stderr, '[stderr] '));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let exitInfo = null;
-  exited.then((info) => {
-    exitInfo = info;
-  });
-  const baseUrl = `http://${HOST}:${port}`;
-  let health = null;
-  while (Date.now() - started < STARTUP_TIMEOUT_MS) {
-    if (exitInfo) {
-      throw new Error(
-        `the server exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal})\n` +
-          `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
-      );
-    }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) {
-        health = await res.json();
-        break;
-      }
-      await res.body?.cancel();
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  const server = { child, exited, baseUrl, health, stdout, stderr, afterReady };
-  if (!health) {
-    await stopServer(server);
-    throw new Error(
-      `the server was not healthy within ${STARTUP_TIMEOUT_MS / 1000} s\n` +
-        `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
-    );
-  }
-  server.readySeconds = Math.round(((Date.now() - started) / 1000) * 10) / 10;
-  afterReady.active = true;
-  return server;
-}
-
-async function stopServer(server) {
-  const { child, exited } = server;
-  let how = 'already exited';
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    how = 'SIGTERM';
-    const done = await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]);
-    if (!done) {
-      log(`server did not stop within ${KILL_GRACE_MS / 1000} s of SIGTERM; sending SIGKILL`);
-      child.kill('SIGKILL');
-      how = 'SIGKILL';
-      await Promise.race([exited, sleep(KILL_GRACE_MS)]);
-    }
-  }
-  if (cleanup.child === child) cleanup.child = null;
-  return how;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Measuring
-
-async function login(baseUrl, username) {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = await res.text();
-  if (res.status !== 200)
-    throw new Error(`login as ${username} answered ${res.status}: ${body.slice(0, 500)}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('linli_session='));
-  if (!cookie) throw new Error(`login as ${username} answered 200 without a linli_session cookie`);
-  return cookie;
-}
 
 /** One request through fetch: it must answer 200; returns the page size and whether there is more. */
 async function probe(baseUrl, query, cookie) {
@@ -421,14 +257,9 @@ async function probe(baseUrl, query, cookie) {
   return { items: json.items.length, more: json.nextCursor !== null, responseBytes: Buffer.byteLength(body) };
 }
 
-function cannon(url, headers, duration) {
-  return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 30 });
-}
-
 async function measureApi(baseUrl, query, cookie) {
   const url = `${baseUrl}/api/residents?${query.query}`;
-  await cannon(url, { cookie }, WARMUP_SECONDS); // discarded
-  const r = await cannon(url, { cookie }, SECONDS);
+  const r = await cannon(url, { cookie }, 30);
   const p95 = r.latency.p95 ?? r.latency.p97_5;
   return {
     requestsPerSec: r.requests.average,
@@ -527,7 +358,7 @@ function planSummary(plan) {
  */
 async function captureStatements(env, cookiesFor) {
   await setStatementLogging(true);
-  const server = await startServer(env);
+  const server = await startServer({ env });
   const captured = {};
   try {
     await withClient(PG_BENCH_URL, async (c) => {
@@ -611,7 +442,7 @@ async function run(report) {
   const captured = await captureStatements(env, cookiesFor);
 
   report.loadAverageBefore = loadAverage();
-  const server = await startServer(env);
+  const server = await startServer({ env });
   report.rows = [];
   try {
     report.serverVersion = server.health.version;
@@ -672,7 +503,7 @@ async function run(report) {
 // Reporting
 
 const fmt = {
-  rps: (n) => Math.round(n).toLocaleString('en-US'),
+  rps: formatRps,
   ms: (n) => (n === null || n === undefined ? '–' : n >= 100 ? String(Math.round(n)) : n.toFixed(1)),
   ratio: (n) => (Number.isFinite(n) ? n.toFixed(1) : '–'),
   bytes: (n) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`),
@@ -680,8 +511,9 @@ const fmt = {
 };
 
 function pad(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n');
+  return padColumns(rows, () => false)
+    .padded.map((r) => r.join('  '))
+    .join('\n');
 }
 
 function tableRows(report, actor) {
@@ -732,12 +564,7 @@ function printTables(report) {
 function markdownTable(report, actor) {
   const { header, rows } = tableRows(report, actor);
   const right = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 12]);
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => r[i].length)));
-  const line = (r) =>
-    `| ${r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return paddedMarkdownTable([header, ...rows], (i) => right.has(i));
 }
 
 function markdownSection(report) {
@@ -752,7 +579,6 @@ function markdownSection(report) {
     ? 'reused from an earlier run (`BENCH_REGISTRY_REUSE=1`; not re-seeded)'
     : `\`seed-demo --scale street\` took ${report.seed.seconds} s`;
   const lines = [
-    DOC_START,
     '',
     '## Registry: resident search at street scale (PostgreSQL)',
     '',
@@ -801,82 +627,22 @@ function markdownSection(report) {
       '',
     );
   }
-  lines.push(DOC_END);
   return lines.join('\n');
 }
 
-async function writeDoc(report) {
-  const section = markdownSection(report);
-  let text = await readFile(DOC_FILE, 'utf8');
-  const start = text.indexOf(DOC_START);
-  const end = text.indexOf(DOC_END);
-  if (start !== -1 && end > start) {
-    text = text.slice(0, start) + section + text.slice(end + DOC_END.length);
-  } else {
-    // Before the notes, after the platform section, when there is one.
-    const notes = text.indexOf('\n## Notes');
-    text =
-      notes !== -1
-        ? `${text.slice(0, notes).replace(/\s*$/, '')}\n\n${section}\n${text.slice(notes)}`
-        : `${text.replace(/\s*$/, '')}\n\n${section}\n`;
-  }
-  await writeFile(DOC_FILE, text);
+function writeDoc(report) {
+  // Before the notes, after the platform section, when there is one.
+  return writeDocSection('registry', markdownSection(report), { before: '\n## Notes' });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-async function emergencyCleanup() {
-  const child = cleanup.child;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (!(await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]))) {
-      child.kill('SIGKILL');
-    }
-  }
-  if (cleanup.loggingOn) await setStatementLogging(false).catch(() => {});
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the server and resetting statement logging`);
-    emergencyCleanup().finally(() => process.exit(130));
-  });
-}
-
-function commandLine() {
-  const vars = [
-    'BENCH_SECONDS',
-    'BENCH_CONNECTIONS',
-    'BENCH_SQL_RUNS',
-    'BENCH_API_SEQ_RUNS',
-    'BENCH_REGISTRY_REUSE',
-  ]
-    .filter((name) => process.env[name])
-    .map((name) => `${name}=${process.env[name]}`);
-  const base =
-    process.env.npm_lifecycle_event === 'bench:registry'
-      ? 'npm run bench:registry'
-      : 'node bench/registry.mjs';
-  return [...vars, base].join(' ');
-}
-
-/** `--from-results`: print and write the document again from bench/results/registry-latest.json. */
-async function rerender() {
-  const report = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
-  printTables(report);
-  if (WRITE_DOC) {
-    await writeDoc(report);
-    log(`updated ${path.relative(ROOT, DOC_FILE)} from ${path.relative(ROOT, RESULTS_FILE)}`);
-  }
-}
-
 async function main() {
-  if (process.argv.includes('--from-results')) return rerender();
-  if (!existsSync(CLI)) {
-    throw new Error(`${path.relative(ROOT, CLI)} is missing: run \`npm run build -w apps/server\` first`);
-  }
+  const outputs = { print: printTables, writeDoc };
+  // `--from-results`: print and write the document again from the last raw results, measuring nothing.
+  if (process.argv.includes('--from-results')) return publish(RESULTS_FILE, outputs);
+  assertBuilt();
   const report = {
     machine: machineFacts(),
     settings: {
@@ -886,8 +652,18 @@ async function main() {
       sqlRuns: SQL_RUNS,
       sqlWarmupRuns: SQL_WARMUP_RUNS,
       apiSequentialRuns: API_SEQ_RUNS,
-      command: commandLine(),
-      autocannon: (await import('autocannon/package.json', { with: { type: 'json' } })).default.version,
+      command: commandLine(
+        [
+          'BENCH_SECONDS',
+          'BENCH_CONNECTIONS',
+          'BENCH_SQL_RUNS',
+          'BENCH_API_SEQ_RUNS',
+          'BENCH_REGISTRY_REUSE',
+        ],
+        'bench:registry',
+        'registry.mjs',
+      ),
+      autocannon: await autocannonVersion(),
     },
   };
   log(
@@ -902,18 +678,12 @@ async function main() {
       log(`dropped ${PG_DB} (BENCH_REGISTRY_KEEP_DB=1 keeps it)`);
     }
   }
-  printTables(report);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`raw results: ${path.relative(ROOT, RESULTS_FILE)}`);
-  if (WRITE_DOC) {
-    await writeDoc(report);
-    log(`updated ${path.relative(ROOT, DOC_FILE)}`);
-  }
+  await publish(RESULTS_FILE, { ...outputs, report });
 }
 
-main().catch(async (error) => {
-  console.error(`bench:registry: failed: ${error.stack ?? error}`);
-  await emergencyCleanup();
-  process.exit(1);
+runMain('bench:registry', main, {
+  interrupted: 'stopping the server and resetting statement logging',
+  extraCleanup: async () => {
+    if (statementLoggingOn) await setStatementLogging(false).catch(() => {});
+  },
 });

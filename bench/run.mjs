@@ -11,39 +11,45 @@
 // Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_DATABASES ("pglite,postgres"),
 //      BENCH_STARTUP_TIMEOUT_SECONDS (240), BENCH_WRITE_DOC ("1"; "0" leaves docs/performance.md alone).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import {
+  assertBuilt,
+  autocannonVersion,
+  CONNECTIONS,
+  cannon,
+  cleanup,
+  commandLine,
+  commandOutput,
+  formatRps,
+  HOST,
+  loadAverage,
+  log,
+  login,
+  machineFacts,
+  markdownTable,
+  PG_ADMIN_URL,
+  PG_PASSWORD,
+  PG_PORT,
+  PG_ROLE,
+  padColumns,
+  pgUrl,
+  publish,
+  runMain,
+  SECONDS,
+  startServer,
+  stopServer,
+  WARMUP_SECONDS,
+  writeDocSection,
+} from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'apps/server/dist/cli.js');
-const RESULTS_DIR = path.join(ROOT, 'bench/results');
-const RESULTS_FILE = path.join(RESULTS_DIR, 'latest.json');
-const DOC_FILE = path.join(ROOT, 'docs/performance.md');
-const DOC_START = '<!-- bench:platform:start -->';
-const DOC_END = '<!-- bench:platform:end -->';
-
-const HOST = '127.0.0.1';
+const RESULTS_FILE = 'latest.json';
 const PG_DB = 'linli_bench';
-const PG_ROLE = 'linli';
-const PG_PASSWORD = 'linli';
-const PG_PORT = 5432;
-const PG_ADMIN_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/postgres`;
-const PG_BENCH_URL = `postgres://${PG_ROLE}:${PG_PASSWORD}@${HOST}:${PG_PORT}/${PG_DB}`;
-const DEMO_LOGIN = { username: 'community_admin', password: 'linli-demo' };
-
-const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 600);
-const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 10, 1, 1000);
-const WARMUP_SECONDS = 2;
-const STARTUP_TIMEOUT_MS = intFromEnv('BENCH_STARTUP_TIMEOUT_SECONDS', 240, 10, 3600) * 1000;
-const KILL_GRACE_MS = 10_000;
-const WRITE_DOC = process.env.BENCH_WRITE_DOC !== '0';
+const PG_BENCH_URL = pgUrl(PG_DB);
+const DEMO_USER = 'community_admin';
 const DATABASES = (process.env.BENCH_DATABASES ?? 'pglite,postgres')
   .split(',')
   .map((s) => s.trim())
@@ -56,90 +62,9 @@ const ROUTES = [
   { key: 'me', label: 'GET /api/me', path: '/api/me', auth: true },
 ];
 
-/** Everything that must be undone if the runner is interrupted. */
-const cleanup = { child: null, tempDirs: new Set() };
-
-function intFromEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function log(message) {
-  console.log(`bench: ${message}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Machine facts
-
-function machineFacts() {
-  const cpus = os.cpus();
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
-    nproc: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
-    totalMemoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    loadAverageAtStart: loadAverage(),
-    gitCommit: commandOutput('git', ['rev-parse', '--short', 'HEAD']),
-    gitDirty: (commandOutput('git', ['status', '--porcelain']) ?? '') !== '',
-  };
-}
-
-/** 1, 5 and 15 minute load averages: a busy machine makes every figure less trustworthy. */
-function loadAverage() {
-  return os.loadavg().map((n) => Math.round(n * 100) / 100);
-}
-
-function commandOutput(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 15_000, ...options });
-  if (r.error || r.status !== 0) return null;
-  return r.stdout.trim();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server process
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Keeps the last `limit` characters a stream wrote, for diagnostics. */
-function tail(limit) {
-  let text = '';
-  return {
-    push(chunk) {
-      text = (text + chunk).slice(-limit);
-    },
-    get text() {
-      return text;
-    },
-  };
-}
-
-async function startServer(database) {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST,
-    LINLI_LOG_LEVEL: 'warn',
-  };
+/** PGlite in a fresh temporary directory, or PostgreSQL in `linli_bench`; seeds the demo street. */
+async function startServerFor(database) {
+  const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.LINLI_DATA_DIR;
   let dataDir = null;
@@ -152,92 +77,7 @@ async function startServer(database) {
     // A real server needs the operator's key; the benchmark makes a throwaway one.
     env.LINLI_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
   }
-
-  const started = Date.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--seed-demo-if-empty'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanup.child = child;
-  const stdout = tail(20_000);
-  const stderr = tail(20_000);
-  // Everything the server writes after it is ready (it logs at warn level) is kept here.
-  const afterReady = { active: false, lines: [] };
-  const collect = (sink, prefix) => (chunk) => {
-    const s = chunk.toString();
-    sink.push(s);
-    if (afterReady.active && afterReady.lines.length < 200) {
-      for (const line of s.split('\n')) if (line.trim()) afterReady.lines.push(`${prefix}${line}`);
-    }
-  };
-  child.stdout.on('data', collect(stdout, ''));
-  child.stderr.on('data', collect(stderr, '[stderr] '));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let exitInfo = null;
-  exited.then((info) => {
-    exitInfo = info;
-  });
-
-  const baseUrl = `http://${HOST}:${port}`;
-  let health = null;
-  while (Date.now() - started < STARTUP_TIMEOUT_MS) {
-    if (exitInfo) {
-      throw new Error(
-        `the server exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal})\n` +
-          `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
-      );
-    }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) {
-        health = await res.json();
-        break;
-      }
-      await res.body?.cancel();
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  if (!health) {
-    await stopServer({ child, exited, dataDir });
-    throw new Error(
-      `the server was not healthy within ${STARTUP_TIMEOUT_MS / 1000} s\n` +
-        `--- stdout ---\n${stdout.text}\n--- stderr ---\n${stderr.text}`,
-    );
-  }
-  const readySeconds = (Date.now() - started) / 1000;
-  afterReady.active = true;
-  return { child, exited, dataDir, baseUrl, health, readySeconds, stdout, stderr, afterReady };
-}
-
-/** The data directory and the server's `<dir>.lock` beside it (left behind when it dies uncleanly). */
-async function removeDataDir(dataDir) {
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(`${dataDir}.lock`, { force: true });
-}
-
-async function stopServer(server) {
-  const { child, exited, dataDir } = server;
-  let how = 'already exited';
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    how = 'SIGTERM';
-    const done = await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]);
-    if (!done) {
-      log(`server did not stop within ${KILL_GRACE_MS / 1000} s of SIGTERM; sending SIGKILL`);
-      child.kill('SIGKILL');
-      how = 'SIGKILL';
-      await Promise.race([exited, sleep(KILL_GRACE_MS)]);
-    }
-  }
-  if (cleanup.child === child) cleanup.child = null;
-  if (dataDir) {
-    await removeDataDir(dataDir);
-    cleanup.tempDirs.delete(dataDir);
-  }
-  return how;
+  return startServer({ env, args: ['--seed-demo-if-empty'], dataDir });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,23 +145,6 @@ function preparePostgres() {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-async function login(baseUrl) {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO_LOGIN),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${body.slice(0, 500)}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('linli_session='));
-  if (!cookie) throw new Error('login answered 200 without a linli_session cookie');
-  return cookie;
-}
-
 /** One request through fetch first: the route must answer 200 before it is worth timing. */
 async function probeRoute(baseUrl, route, headers) {
   const res = await fetch(`${baseUrl}${route.path}`, { headers, signal: AbortSignal.timeout(30_000) });
@@ -332,14 +155,9 @@ async function probeRoute(baseUrl, route, headers) {
   return Buffer.byteLength(body);
 }
 
-function cannon(url, headers, duration) {
-  return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 10 });
-}
-
 async function measureRoute(baseUrl, route, headers) {
   const url = `${baseUrl}${route.path}`;
-  await cannon(url, headers, WARMUP_SECONDS); // discarded
-  const r = await cannon(url, headers, SECONDS);
+  const r = await cannon(url, headers, 10);
   return {
     route: route.key,
     label: route.label,
@@ -376,16 +194,16 @@ async function benchDatabase(database) {
 
   entry.loadAverageBefore = loadAverage();
   log(`${database}: starting the server (seeds the demo street on first start)`);
-  const server = await startServer(database);
+  const server = await startServerFor(database);
   try {
     entry.serverVersion = server.health.version;
     entry.healthDatabase = server.health.database;
-    entry.readySeconds = Math.round(server.readySeconds * 10) / 10;
+    entry.readySeconds = server.readySeconds;
     if (server.health.database !== database) {
       throw new Error(`expected a ${database} server, /api/health says ${server.health.database}`);
     }
     log(`${database}: healthy after ${entry.readySeconds} s at ${server.baseUrl}`);
-    const cookie = await login(server.baseUrl);
+    const cookie = await login(server.baseUrl, DEMO_USER);
     entry.routes = [];
     for (const route of ROUTES) {
       const headers = route.auth ? { cookie } : {};
@@ -416,7 +234,7 @@ async function benchDatabase(database) {
 // Reporting
 
 const fmt = {
-  rps: (n) => Math.round(n).toLocaleString('en-US'),
+  rps: formatRps,
   ms: (n) => (n === undefined || n === null ? '–' : Number.isInteger(n) ? `${n}` : n.toFixed(2)),
   // Small ratios keep two significant digits and say how many times slower the route is.
   ratio: (n) => {
@@ -456,16 +274,14 @@ function printTable(entry) {
     console.log(`\n${entry.database}: skipped — ${entry.reason}`);
     return;
   }
-  const rows = [HEADER, ...routeRows(entry)];
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])));
+  const { widths, padded } = padColumns([HEADER, ...routeRows(entry)], (i) => i > 0);
   console.log(
     `\n${entry.database} (ready after ${entry.readySeconds} s; load average ` +
       `${entry.loadAverageBefore.join(' ')} before, ${entry.loadAverageAfter.join(' ')} after)`,
   );
-  console.log(line(rows[0]).join('  '));
+  console.log(padded[0].join('  '));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows.slice(1)) console.log(line(row).join('  '));
+  for (const row of padded.slice(1)) console.log(row.join('  '));
   console.log(
     `bare route re-measured at the end: ${fmt.rps(entry.baselineRepeat.requestsPerSec)} req/s ` +
       `(${entry.baselineRepeat.driftPercent.toFixed(1)}% vs. the first measurement)`,
@@ -476,21 +292,18 @@ function printTable(entry) {
   }
 }
 
-function markdownTable(entry) {
-  // Padded the way `biome format` pads Markdown tables, so `npm run lint` accepts the document as written.
-  const rows = [HEADER, ...routeRows(entry).map((row) => row.map((c, i) => (i === 0 ? `\`${c}\`` : c)))];
-  const widths = HEADER.map((_, i) => Math.max(3, ...rows.map((row) => row[i].length)));
-  const cells = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])));
-  const rule = widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`));
-  return [rows[0], rule, ...rows.slice(1)]
-    .map((row, n) => `| ${(n === 1 ? row : cells(row)).join(' | ')} |`)
-    .join('\n');
+function printTables(report) {
+  for (const entry of report.databases) printTable(entry);
+}
+
+function routeTable(entry) {
+  const rows = routeRows(entry).map((row) => row.map((c, i) => (i === 0 ? `\`${c}\`` : c)));
+  return markdownTable([HEADER, ...rows], (i) => i > 0);
 }
 
 function markdownSection(report) {
   const m = report.machine;
   const lines = [
-    DOC_START,
     '',
     '## Platform: bare route, area tree, current user',
     '',
@@ -519,7 +332,7 @@ function markdownSection(report) {
         `Load average (1, 5, 15 min) ${entry.loadAverageBefore.join(' / ')} before the run, ` +
         `${entry.loadAverageAfter.join(' / ')} after it (${report.machine.nproc} CPUs).`,
       '',
-      markdownTable(entry),
+      routeTable(entry),
       '',
       `The bare route measured again at the end of the run: ${fmt.rps(entry.baselineRepeat.requestsPerSec)} ` +
         `req/s (${entry.baselineRepeat.driftPercent.toFixed(1)}% against the first measurement; ` +
@@ -543,7 +356,6 @@ function markdownSection(report) {
       'same CPUs as the server (and PostgreSQL), so on a machine with few cores the bare route is partly ' +
       'bounded by autocannon itself.',
     '',
-    DOC_END,
   );
   return lines.join('\n');
 }
@@ -598,75 +410,18 @@ Later modules add their own sections below, each between its own markers, when t
 | 50k-row Excel import              | < 60 s                                      | not yet measured (import module)    |
 `;
 
-async function writeDoc(report) {
-  const section = markdownSection(report);
-  let text;
-  try {
-    text = await readFile(DOC_FILE, 'utf8');
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-    text = null;
-  }
-  if (text === null) {
-    text = `${DOC_INTRO}\n${section}\n`;
-  } else {
-    const start = text.indexOf(DOC_START);
-    const end = text.indexOf(DOC_END);
-    if (start !== -1 && end > start) {
-      text = text.slice(0, start) + section + text.slice(end + DOC_END.length);
-    } else {
-      text = `${text.replace(/\s*$/, '')}\n\n${section}\n`;
-    }
-  }
-  await mkdir(path.dirname(DOC_FILE), { recursive: true });
-  await writeFile(DOC_FILE, text);
+function writeDoc(report) {
+  return writeDocSection('platform', markdownSection(report), { intro: DOC_INTRO });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-async function emergencyCleanup() {
-  const child = cleanup.child;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (!(await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]))) {
-      child.kill('SIGKILL');
-    }
-  }
-  for (const dir of cleanup.tempDirs) await removeDataDir(dir);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the server and removing temporary directories`);
-    emergencyCleanup().finally(() => process.exit(130));
-  });
-}
-
-function commandLine() {
-  const vars = ['BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_DATABASES']
-    .filter((name) => process.env[name])
-    .map((name) => `${name}=${process.env[name]}`);
-  const base = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'node bench/run.mjs';
-  return [...vars, base].join(' ');
-}
-
-/** `--from-results`: print and write the document again from bench/results/latest.json, measuring nothing. */
-async function rerender() {
-  const report = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
-  for (const entry of report.databases) printTable(entry);
-  if (WRITE_DOC) {
-    await writeDoc(report);
-    log(`updated ${path.relative(ROOT, DOC_FILE)} from ${path.relative(ROOT, RESULTS_FILE)}`);
-  }
-}
-
 async function main() {
-  if (process.argv.includes('--from-results')) return rerender();
-  if (!existsSync(CLI)) {
-    throw new Error(`${path.relative(ROOT, CLI)} is missing: run \`npm run build -w apps/server\` first`);
-  }
+  const outputs = { print: printTables, writeDoc };
+  // `--from-results`: print and write the document again from the last raw results, measuring nothing.
+  if (process.argv.includes('--from-results')) return publish(RESULTS_FILE, outputs);
+  assertBuilt();
   const report = {
     machine: machineFacts(),
     settings: {
@@ -674,8 +429,8 @@ async function main() {
       warmupSeconds: WARMUP_SECONDS,
       connections: CONNECTIONS,
       databases: DATABASES,
-      command: commandLine(),
-      autocannon: (await import('autocannon/package.json', { with: { type: 'json' } })).default.version,
+      command: commandLine(['BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_DATABASES'], 'bench', 'run.mjs'),
+      autocannon: await autocannonVersion(),
     },
     databases: [],
   };
@@ -684,19 +439,7 @@ async function main() {
       `${CONNECTIONS} connections, ${SECONDS} s per route`,
   );
   for (const database of DATABASES) report.databases.push(await benchDatabase(database));
-
-  for (const entry of report.databases) printTable(entry);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  log(`raw results: ${path.relative(ROOT, RESULTS_FILE)}`);
-  if (WRITE_DOC) {
-    await writeDoc(report);
-    log(`updated ${path.relative(ROOT, DOC_FILE)}`);
-  }
+  await publish(RESULTS_FILE, { ...outputs, report });
 }
 
-main().catch(async (error) => {
-  console.error(`bench: failed: ${error.stack ?? error}`);
-  await emergencyCleanup();
-  process.exit(1);
-});
+runMain('bench', main, { interrupted: 'stopping the server and removing temporary directories' });
