@@ -107,7 +107,8 @@ describe('the HTTP edge', () => {
     expect(operations.length).toBeGreaterThan(25);
     for (const { path, method, op } of operations) {
       expect(op.operationId, `${method} ${path}`).toBeTruthy();
-      expect(op.responses?.['200'], `${method} ${path}`).toBeTruthy();
+      const documented = Object.keys(op.responses ?? {}).filter((status) => /^2\d\d$/.test(status));
+      expect(documented, `${method} ${path}`).not.toHaveLength(0);
     }
     const docs = await t.app.inject({ method: 'GET', url: '/api/docs' });
     expect(docs.statusCode).toBeLessThan(400);

@@ -44,6 +44,49 @@ beforeAll(async () => {
   });
   for (const r of [building, grid, delegation, token, resident]) expect(r.status).toBe(200);
   residentB = resident.body.id;
+  // Dedupe: two more of B's residents, merged, so its merge record can be named too.
+  const twinB = await b.post<{ id: string }>('/api/residents', {
+    householdId: (await b.get<{ householdId: string }>(`/api/residents/${residentB}`)).body.householdId,
+    name: '乙社区居明',
+  });
+  const thirdB = await b.post<{ id: string }>('/api/residents', {
+    householdId: (await b.get<{ householdId: string }>(`/api/residents/${residentB}`)).body.householdId,
+    name: '乙社区居敏',
+  });
+  const mergeB = await b.post<{ id: string }>('/api/dedupe/merges', {
+    survivorId: twinB.body.id,
+    survivorVersion: 1,
+    mergedId: thirdB.body.id,
+    mergedVersion: 1,
+  });
+  for (const r of [twinB, thirdB, mergeB]) expect(r.status).toBe(200);
+  const importB = await b.request(
+    'POST',
+    `/api/imports?communityId=${world.communityB.id}&fileName=b.csv`,
+    Buffer.from('姓名,楼号,房号\n乙导入,9,101\n'),
+    { 'content-type': 'text/csv' },
+  );
+  expect(importB.status).toBe(200);
+  const importIdB = (importB.body as { id: string }).id;
+  // Ledgers: one of B's, shared with its area, with a link.
+  const ledgerB = await b.post<{ id: string }>('/api/ledgers', {
+    name: 'B台账',
+    areaId: world.communityB.id,
+    sharing: 'area',
+    filter: {},
+    columns: ['name', 'phone'],
+  });
+  const linkB = await b.post<{ id: string }>(`/api/ledgers/${ledgerB.body.id}/links`, {
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+  for (const r of [ledgerB, linkB]) expect(r.status).toBe(200);
+  // Register model: a relation and a household of B's resident.
+  const relationB = await b.post<{ id: string }>(`/api/residents/${residentB}/relations`, {
+    kind: 'other',
+    otherName: '乙的亲戚',
+  });
+  expect(relationB.status).toBe(200);
+  const householdB = (await b.get<{ householdId: string }>(`/api/residents/${residentB}`)).body.householdId;
   const dwelling = building.body.dwellings[0]!.id;
   const v = { version: 1 };
   requests = [
@@ -131,7 +174,60 @@ beforeAll(async () => {
     { method: 'GET', url: `/api/residents/${resident.body.id}/timeline` },
     { method: 'GET', url: `/api/households?dwellingId=${resident.body.dwellingId}` },
     { method: 'GET', url: `/api/buildings/${building.body.id}/occupancy` },
+    { method: 'GET', url: `/api/residents/${residentB}/relations` },
+    {
+      method: 'POST',
+      url: `/api/residents/${residentB}/relations`,
+      body: { kind: 'other', otherName: '越界' },
+    },
+    { method: 'POST', url: `/api/residents/${residentB}/relations/${relationB.body.id}/end` },
+    { method: 'PATCH', url: `/api/households/${householdB}/tags`, body: { ...v, tags: [] } },
+    { method: 'GET', url: `/api/dwellings/${dwelling}/profile` },
+    { method: 'PATCH', url: `/api/dwellings/${dwelling}/profile`, body: { ...v, use: 'vacant' } },
+    { method: 'POST', url: `/api/dwellings/${dwelling}/owner-phone/reveal`, body: { reason: '越界' } },
     { method: 'POST', url: '/api/residents', body: { dwellingId: dwelling, name: '越界登记' } },
+    { method: 'GET', url: `/api/dedupe/compare?a=${residentB}&b=${twinB.body.id}` },
+    { method: 'POST', url: '/api/dedupe/dismissals', body: { aId: residentB, bId: twinB.body.id } },
+    {
+      method: 'POST',
+      url: '/api/dedupe/merges',
+      body: { survivorId: residentB, survivorVersion: 1, mergedId: twinB.body.id, mergedVersion: 2 },
+    },
+    { method: 'GET', url: `/api/dedupe/merges/${mergeB.body.id}` },
+    { method: 'POST', url: `/api/dedupe/merges/${mergeB.body.id}/undo`, body: v },
+    { method: 'POST', url: `/api/imports?communityId=${world.communityB.id}&fileName=x.csv`, body: {} },
+    { method: 'GET', url: `/api/imports/${importIdB}` },
+    { method: 'PATCH', url: `/api/imports/${importIdB}`, body: { ...v, mapping: ['name', null, null] } },
+    { method: 'GET', url: `/api/imports/${importIdB}/preview` },
+    { method: 'POST', url: `/api/imports/${importIdB}/commit`, body: v },
+    { method: 'GET', url: `/api/imports/${importIdB}/report` },
+    { method: 'GET', url: `/api/imports/${importIdB}/report.xlsx` },
+    {
+      method: 'POST',
+      url: '/api/import-templates',
+      body: { communityId: world.communityB.id, name: '越界模板', columns: {} },
+    },
+    {
+      method: 'POST',
+      url: '/api/ledgers',
+      body: { name: '越界台账', areaId: world.communityB.id, filter: {}, columns: ['name'] },
+    },
+    { method: 'GET', url: `/api/ledgers/${ledgerB.body.id}` },
+    { method: 'GET', url: `/api/ledgers/${ledgerB.body.id}/rows` },
+    { method: 'PATCH', url: `/api/ledgers/${ledgerB.body.id}`, body: { ...v, name: '越界' } },
+    { method: 'POST', url: `/api/ledgers/${ledgerB.body.id}/archive`, body: v },
+    {
+      method: 'POST',
+      url: `/api/ledgers/${ledgerB.body.id}/export`,
+      body: { format: 'csv', purpose: '越界' },
+    },
+    { method: 'GET', url: `/api/ledgers/${ledgerB.body.id}/links` },
+    {
+      method: 'POST',
+      url: `/api/ledgers/${ledgerB.body.id}/links`,
+      body: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    },
+    { method: 'POST', url: `/api/ledgers/${ledgerB.body.id}/links/${linkB.body.id}/revoke` },
   ];
 });
 afterAll(() => t.close());

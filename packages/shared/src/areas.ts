@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedText, DivisionCode, Id, Name, optionalText, Version } from './common';
+import { boundedText, DivisionCode, Id, MobilePhone, Name, optionalText, Version } from './common';
 import { AreaKind } from './roles';
 
 export const AreaNode = z.object({
@@ -93,6 +93,24 @@ export type Building = z.infer<typeof Building>;
 export const Entrance = z.object({ id: Id, number: z.number().int(), name: z.string() });
 
 export const DWELLING_STATUSES = ['active', 'archived'] as const;
+/** 房屋类型 as committees record it. */
+export const DWELLING_TYPES = [
+  'commodity',
+  'reformed_public',
+  'public_rental',
+  'low_rent',
+  'resettlement',
+  'private',
+  'shop',
+  'other',
+] as const;
+/** 房屋用途: how the dwelling is used now (drives the colour of the building grid). */
+export const DWELLING_USES = ['owner_occupied', 'rented', 'vacant', 'group_rental', 'commercial'] as const;
+/** Safety points a worker checks on a visit: gas, lift, fire, wiring. */
+export const SAFETY_FLAGS = ['gas', 'lift', 'fire', 'electric'] as const;
+export const DwellingType = z.enum(DWELLING_TYPES);
+export const DwellingUse = z.enum(DWELLING_USES);
+
 export const Dwelling = z.object({
   id: Id,
   buildingId: Id,
@@ -102,9 +120,48 @@ export const Dwelling = z.object({
   /** Address as people write it: 5号楼2单元301 / 5-2-301. */
   label: z.string(),
   status: z.enum(DWELLING_STATUSES),
+  type: DwellingType.nullable(),
+  use: DwellingUse.nullable(),
   version: z.number().int(),
 });
 export type Dwelling = z.infer<typeof Dwelling>;
+
+/**
+ * What the register keeps about a dwelling besides its place in the building. The owner's or landlord's
+ * contact is personal data: read with `resident.read`, phone masked, never part of the building drawing.
+ */
+export const DwellingProfile = z.object({
+  id: Id,
+  label: z.string(),
+  type: DwellingType.nullable(),
+  use: DwellingUse.nullable(),
+  ownerName: z.string().nullable(),
+  ownerPhoneMasked: z.string().nullable(),
+  notes: z.string().nullable(),
+  safetyFlags: z.array(z.enum(SAFETY_FLAGS)),
+  safetyNotes: z.string().nullable(),
+  lastVerifiedAt: z.string().nullable(),
+  lastVerifiedByName: z.string().nullable(),
+  version: z.number().int(),
+});
+export type DwellingProfile = z.infer<typeof DwellingProfile>;
+
+/** A field left out stays as it is; `null` clears it. Saving marks the dwelling verified today by the editor. */
+export const DwellingProfileUpdate = z.strictObject({
+  version: Version,
+  type: DwellingType.nullish(),
+  use: DwellingUse.nullish(),
+  ownerName: optionalText(50).nullish(),
+  ownerPhone: MobilePhone.nullish(),
+  notes: optionalText(500).nullish(),
+  safetyFlags: z.array(z.enum(SAFETY_FLAGS)).max(SAFETY_FLAGS.length).optional(),
+  safetyNotes: optionalText(500).nullish(),
+});
+export type DwellingProfileUpdate = z.infer<typeof DwellingProfileUpdate>;
+
+/** The owner's phone in clear, for a stated reason: audited and counted in the caller's hourly reveals. */
+export const DwellingOwnerReveal = z.strictObject({ reason: boundedText(200) });
+export const DwellingOwnerRevealed = z.object({ ownerPhone: z.string().nullable() });
 
 export const BuildingDetail = Building.extend({
   entrances: z.array(Entrance),

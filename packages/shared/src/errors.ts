@@ -116,8 +116,8 @@ export const ERRORS = {
   },
   'resident.not_active': {
     status: 409,
-    zh: '该居民已迁出或已故，不能再修改',
-    en: 'This resident has moved out or died and can no longer be changed',
+    zh: '该居民已迁出、已故或已合并到另一条记录，不能再修改',
+    en: 'This resident has moved out, died or been merged into another record, and can no longer be changed',
   },
   'resident.reveal_limit': {
     status: 429,
@@ -129,7 +129,97 @@ export const ERRORS = {
     zh: '该证件号已登记在本辖区其他居民名下',
     en: 'This ID number is already registered for another resident',
   },
+  'import.not_found': { status: 404, zh: '导入任务不存在', en: 'Import not found' },
+  'import.empty_file': { status: 400, zh: '文件是空的', en: 'The file is empty' },
+  'import.unreadable_file': {
+    status: 400,
+    zh: '无法读取文件：请上传 xlsx 或 csv 格式的表格',
+    en: 'The file cannot be read: upload an xlsx or csv spreadsheet',
+  },
+  'import.no_header': {
+    status: 400,
+    zh: '没有找到表头行（如 姓名、身份证号）',
+    en: 'No header row found (a row naming columns such as name and ID number)',
+  },
+  'import.too_many_rows': {
+    status: 413,
+    zh: '单个文件最多 {max} 行，请拆分后导入',
+    en: 'A file may hold at most {max} rows; split it',
+  },
+  'import.mapping_invalid': {
+    status: 400,
+    zh: '列对应关系有误：须且只能有一列对应姓名，每个字段最多对应一列',
+    en: 'Invalid column mapping: exactly one column must be the name, and each field at most one column',
+  },
+  'import.not_draft': {
+    status: 409,
+    zh: '该导入已提交，不能再修改',
+    en: 'This import has already been committed',
+  },
+  'import.rows_expired': {
+    status: 410,
+    zh: '上传的内容已过期清除，请重新上传',
+    en: 'The uploaded rows have expired and were purged; upload the file again',
+  },
+  'import.version_conflict': {
+    status: 409,
+    zh: '该导入已被他人修改，请刷新',
+    en: 'Someone else changed this import; reload it',
+  },
+  'import.interrupted': {
+    status: 500,
+    zh: '导入中途服务重启，未写入任何数据，请重新提交',
+    en: 'The server restarted during the import; nothing was written, commit again',
+  },
+  'import.commit_failed': {
+    status: 500,
+    zh: '导入失败，未写入任何数据',
+    en: 'The import failed and nothing was written',
+  },
+  'import.template_duplicate': {
+    status: 409,
+    zh: '本社区已有同名模板',
+    en: 'This community already has a template with that name',
+  },
   'household.not_found': { status: 404, zh: '户不存在', en: 'Household not found' },
+  'dedupe.merge_not_found': { status: 404, zh: '合并记录不存在', en: 'Merge record not found' },
+  'dedupe.survivor_not_active': {
+    status: 409,
+    zh: '保留的记录必须是在住居民',
+    en: 'The record that survives a merge must be a resident living here',
+  },
+  'dedupe.not_mergeable': {
+    status: 409,
+    zh: '该记录已合并，不能再次合并',
+    en: 'This record has already been merged',
+  },
+  'dedupe.already_undone': { status: 409, zh: '该合并已撤销', en: 'This merge has already been undone' },
+  'dedupe.undo_conflict': {
+    status: 409,
+    zh: '合并后记录又被修改过（{fields}），不能自动撤销，请先手工核对',
+    en: 'The records changed after the merge ({fields}); undo them by hand first',
+  },
+  'dedupe.version_conflict': {
+    status: 409,
+    zh: '该合并记录已被他人处理，请刷新',
+    en: 'Someone else acted on this merge; reload',
+  },
+  'household.version_conflict': {
+    status: 409,
+    zh: '该户信息已被他人修改，请查看最新内容',
+    en: 'Someone else changed this household; review the latest version',
+  },
+  'resident.emergency_contact_required': {
+    status: 400,
+    zh: '60 岁以上独居老人须登记紧急联系人',
+    en: 'A resident aged 60 or over who lives alone needs an emergency contact',
+  },
+  'relation.not_found': { status: 404, zh: '关系不存在', en: 'Relation not found' },
+  'relation.invalid_other': {
+    status: 400,
+    zh: '关系的另一方须是同一街道内的其他居民',
+    en: 'The other person must be another resident of the same street',
+  },
   'user.not_found': { status: 404, zh: '用户不存在', en: 'User not found' },
   'user.username_taken': { status: 409, zh: '用户名已被使用', en: 'That username is taken' },
   'user.version_conflict': {
@@ -167,6 +257,34 @@ export const ERRORS = {
   'delegation.already_ended': { status: 409, zh: '该委托已结束', en: 'This delegation has already ended' },
   'delegation.self': { status: 422, zh: '不能委托给自己', en: 'You cannot delegate to yourself' },
   'token.not_found': { status: 404, zh: 'API 令牌不存在', en: 'API token not found' },
+  'ledger.not_found': { status: 404, zh: '台账不存在', en: 'Ledger not found' },
+  'ledger.version_conflict': {
+    status: 409,
+    zh: '该台账已被他人修改，请查看最新内容',
+    en: 'Someone else changed this ledger; review the latest version',
+  },
+  'ledger.archived': { status: 409, zh: '该台账已归档', en: 'This ledger is archived' },
+  'ledger.area_kind': {
+    status: 422,
+    zh: '台账只能建在街道或社区一级',
+    en: 'A ledger belongs to a street or a community',
+  },
+  'ledger.export_too_large': {
+    status: 422,
+    zh: '台账超过 {max} 行，请缩小筛选范围后再导出',
+    en: 'The ledger has more than {max} rows; narrow the filter before exporting',
+  },
+  'ledger.link_not_found': { status: 404, zh: '分享链接不存在', en: 'Shared link not found' },
+  'ledger.link_gone': {
+    status: 410,
+    zh: '该分享链接已过期或已被撤销',
+    en: 'This shared link has expired or was revoked',
+  },
+  'ledger.link_expiry': {
+    status: 422,
+    zh: '有效期须晚于现在且不超过 {days} 天',
+    en: 'The expiry must be in the future and within {days} days',
+  },
   'internal.error': {
     status: 500,
     zh: '服务器内部错误，已记录，请稍后再试',
@@ -223,9 +341,31 @@ export const FIELD_MESSAGES = {
     zh: '请选择已有的户，或选择房屋新建一户',
     en: 'Choose a household, or a dwelling for a new one',
   },
+  merge_same_resident: {
+    zh: '不能把记录与自身合并',
+    en: 'A record cannot be merged with itself',
+  },
   room_number: {
     zh: '房号为 1–10 位字母、数字或连字符',
     en: 'A room number has 1–10 letters, digits or hyphens',
+  },
+  duplicate_column: { zh: '同一列不能选两次', en: 'A column can only be chosen once' },
+  link_expiry: {
+    zh: '有效期须晚于现在且不超过 30 天',
+    en: 'The expiry must be in the future and within 30 days',
+  },
+  export_reason: {
+    zh: '导出明文须填写理由',
+    en: 'An unmasked export needs a reason',
+  },
+  relation_other_required: {
+    zh: '请选择一位居民，或填写对方姓名',
+    en: 'Choose a resident, or enter the person’s name',
+  },
+  date_in_future: { zh: '日期不能晚于今天', en: 'The date cannot be later than today' },
+  relation_other_one: {
+    zh: '选择了居民时不再填写姓名和电话',
+    en: 'With a resident chosen, leave the name and phone empty',
   },
 } as const;
 export type FieldMessageKey = keyof typeof FIELD_MESSAGES;

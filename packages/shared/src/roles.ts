@@ -56,6 +56,7 @@ export const PERMISSIONS = [
   'resident.write',
   'resident.reveal',
   'resident.read_sensitive',
+  'ledger.share',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -81,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'resident.write',
     'resident.reveal',
     'resident.read_sensitive',
+    'ledger.share',
   ],
   community_worker: [
     'area.read',

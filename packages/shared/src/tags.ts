@@ -72,3 +72,27 @@ export function derivedAgeTags(age: number | null): TagCode[] {
   if (age >= 80) return ['aged_80'];
   return [];
 }
+
+/** A resident counts as elderly for the living-alone rule (an emergency contact is then required). */
+export const ELDERLY_AGE = 60;
+
+/**
+ * Household tags (户标签). Sensitive ones are stored as keyed tokens like sensitive resident tags and are
+ * visible and settable only with `resident.read_sensitive`.
+ */
+export const HOUSEHOLD_TAGS = {
+  living_alone_household: { zh: '独居户', en: 'Living alone', sensitive: false },
+  empty_nest_household: { zh: '空巢户', en: 'Empty-nest household', sensitive: false },
+  group_rental_household: { zh: '群租户', en: 'Group rental', sensitive: false },
+  hardship_household: { zh: '困难户', en: 'Household in hardship', sensitive: true },
+  subsistence_household: { zh: '低保户', en: 'Subsistence household', sensitive: true },
+  low_income_household: { zh: '低收入户', en: 'Low-income household', sensitive: true },
+  lost_only_child_family: { zh: '失独家庭', en: 'Family that lost its only child', sensitive: true },
+  veteran_family: { zh: '优抚家庭', en: 'Entitled family (优抚)', sensitive: true },
+  disabled_member_household: { zh: '残疾人家庭', en: 'Household with a disabled member', sensitive: true },
+} as const;
+export type HouseholdTagCode = keyof typeof HOUSEHOLD_TAGS;
+export const HOUSEHOLD_TAG_CODES = Object.keys(HOUSEHOLD_TAGS) as HouseholdTagCode[];
+export const HouseholdTagCodeSchema = z.enum(
+  HOUSEHOLD_TAG_CODES as [HouseholdTagCode, ...HouseholdTagCode[]],
+);

@@ -101,7 +101,7 @@ program
   .command('seed-demo')
   .description('Load the fictional demo street (never on a production database)')
   .addOption(
-    new Option('--scale <scale>', 'community: 3 communities; street: 37 communities')
+    new Option('--scale <scale>', 'community: 3 communities; street: 49 communities (~250,000 residents)')
       .choices(['community', 'street'])
       .default('community'),
   )

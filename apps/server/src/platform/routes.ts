@@ -3,9 +3,12 @@ import { areasRoutes } from '../modules/areas/areas.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
 import { authRoutes } from '../modules/auth/auth.routes';
 import { buildingsRoutes } from '../modules/buildings/buildings.routes';
+import { dedupeRoutes } from '../modules/dedupe/dedupe.routes';
 import { delegationsRoutes } from '../modules/delegations/delegations.routes';
 import { gridsRoutes } from '../modules/grids/grids.routes';
 import { healthRoutes } from '../modules/health/health.routes';
+import { importsRoutes } from '../modules/imports/imports.routes';
+import { ledgersRoutes } from '../modules/ledgers/ledgers.routes';
 import { registryRoutes } from '../modules/registry/registry.routes';
 import { tokensRoutes } from '../modules/tokens/tokens.routes';
 import { usersRoutes } from '../modules/users/users.routes';
@@ -22,4 +25,7 @@ export async function registerRoutes(app: FastifyInstance, database: Database) {
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
   await app.register(registryRoutes);
+  await app.register(importsRoutes, { database });
+  await app.register(dedupeRoutes);
+  await app.register(ledgersRoutes);
 }

@@ -71,7 +71,16 @@ export function localiseServiceIssue(issue: { path: string; code: string }, loca
     duplicate: { zh: '已存在同名记录', en: 'This name is already used' },
     wrong_password: { zh: '当前密码不正确', en: 'The current password is wrong' },
     too_small: { zh: '时间必须晚于现在', en: 'Must be in the future' },
+    invalid_format: { zh: '格式不正确', en: 'Not in the expected format' },
+    emergency_contact_required: {
+      zh: '独居老人须登记紧急联系人',
+      en: 'A resident 60+ living alone needs an emergency contact',
+    },
+    invalid_other: {
+      zh: '对方须是本街道内你可查看的居民',
+      en: 'The other person must be a resident of this street you can see',
+    },
   };
-  const m = messages[issue.code];
+  const m = messages[issue.code] ?? FIELD_MESSAGES[issue.code as FieldMessageKey];
   return { ...issue, message: m ? (locale === 'en-US' ? m.en : m.zh) : issue.code };
 }

@@ -1,8 +1,11 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  DiffOutlined,
   HomeOutlined,
+  ImportOutlined,
   KeyOutlined,
+  ProfileOutlined,
   SwapOutlined,
   TeamOutlined,
   UserOutlined,
@@ -10,7 +13,17 @@ import {
 import type { Permission } from '@linli/shared';
 import type { ReactNode } from 'react';
 
-export type ModuleKey = 'home' | 'residents' | 'areas' | 'users' | 'delegations' | 'tokens' | 'audit';
+export type ModuleKey =
+  | 'home'
+  | 'residents'
+  | 'ledgers'
+  | 'dedupe'
+  | 'imports'
+  | 'areas'
+  | 'users'
+  | 'delegations'
+  | 'tokens'
+  | 'audit';
 
 export interface ConsoleModule {
   key: ModuleKey;
@@ -23,6 +36,9 @@ export interface ConsoleModule {
 export const MODULES: readonly ConsoleModule[] = [
   { key: 'home', path: '/', icon: <HomeOutlined />, permission: null },
   { key: 'residents', path: '/residents', icon: <UserOutlined />, permission: 'resident.read' },
+  { key: 'ledgers', path: '/ledgers', icon: <ProfileOutlined />, permission: 'resident.read' },
+  { key: 'dedupe', path: '/dedupe', icon: <DiffOutlined />, permission: 'resident.write' },
+  { key: 'imports', path: '/imports', icon: <ImportOutlined />, permission: 'resident.write' },
   { key: 'areas', path: '/areas', icon: <ApartmentOutlined />, permission: 'area.read' },
   { key: 'users', path: '/users', icon: <TeamOutlined />, permission: 'user.read' },
   { key: 'delegations', path: '/delegations', icon: <SwapOutlined />, permission: 'delegation.read' },

@@ -28,6 +28,17 @@ const pages: RouteObject[] = [
       lazy: lazyPage(() => import('../residents/ResidentPage').then((m) => m.ResidentPage)),
     },
   ]),
+  gated('resident.read', [
+    { path: 'ledgers', lazy: lazyPage(() => import('../ledgers/LedgersPage').then((m) => m.LedgersPage)) },
+    {
+      path: 'ledgers/:ledgerId',
+      lazy: lazyPage(() => import('../ledgers/LedgerPage').then((m) => m.LedgerPage)),
+    },
+  ]),
+  gated('resident.write', [
+    { path: 'dedupe', lazy: lazyPage(() => import('../dedupe/DedupePage').then((m) => m.DedupePage)) },
+    { path: 'imports', lazy: lazyPage(() => import('../imports/ImportsPage').then((m) => m.ImportsPage)) },
+  ]),
   gated('area.read', [
     { path: 'areas', lazy: lazyPage(() => import('../areas/AreasPage').then((m) => m.AreasPage)) },
     {
@@ -66,6 +77,13 @@ export const router = createBrowserRouter([
     path: '/login',
     HydrateFallback: FullPageSpin,
     lazy: lazyPage(() => import('../auth/LoginPage').then((m) => m.LoginPage)),
+    ErrorBoundary: RouteErrorBoundary,
+  },
+  {
+    // A partner's read-only view of a shared ledger: no sign-in, outside the console's layout.
+    path: '/s/:token',
+    HydrateFallback: FullPageSpin,
+    lazy: lazyPage(() => import('../ledgers/SharedLedgerPage').then((m) => m.SharedLedgerPage)),
     ErrorBoundary: RouteErrorBoundary,
   },
   {

@@ -1,6 +1,7 @@
 import {
   type BuildingDetail,
   type BuildingOccupancy,
+  DWELLING_USES,
   type Dwelling,
   TAGS,
   type TagCode,
@@ -96,11 +97,13 @@ function DwellingCell({ dwelling, onPick, occupancy, highlighted }: DwellingCell
     styles.cell,
     archived ? styles.archived : '',
     occupancy ? (occupied ? styles.occupied : styles.vacant) : '',
+    dwelling.use ? styles[`use_${dwelling.use}`] : '',
     highlighted ? styles.highlighted : '',
   ].filter(Boolean);
   const details = [
     dwelling.label,
     archived ? t('dwellingStatus.archived') : null,
+    dwelling.use ? t(`register.dwellingUse.${dwelling.use}`) : null,
     occupied ? t('dwellings.residentCount', { count: occupancy.residents }) : null,
     ...marks.map(tagLabel),
   ].filter(Boolean);
@@ -115,6 +118,7 @@ function DwellingCell({ dwelling, onPick, occupancy, highlighted }: DwellingCell
         aria-current={highlighted ? 'true' : undefined}
         data-testid="dwelling-cell"
         data-status={dwelling.status}
+        data-use={dwelling.use ?? undefined}
         data-dwelling-id={dwelling.id}
         data-occupied={occupancy ? String(occupied) : undefined}
         data-highlighted={highlighted ? 'true' : undefined}
@@ -148,6 +152,12 @@ export function OccupancyLegend() {
       <span>
         <span className={`${styles.swatch} ${styles.vacant}`} /> {t('dwellings.legendVacant')}
       </span>
+      {DWELLING_USES.map((use) => (
+        <span key={use}>
+          <span className={`${styles.useSwatch} ${styles[`use_${use}`]}`} />{' '}
+          {t(`register.dwellingUse.${use}`)}
+        </span>
+      ))}
       {MARKED_TAGS.map((code) => (
         <span key={code}>
           <span className={`${styles.mark} ${styles[`mark_${code}`]}`}>{t(`dwellings.marks.${code}`)}</span>{' '}

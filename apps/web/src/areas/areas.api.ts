@@ -9,6 +9,9 @@ import {
   type BuildingUpdate,
   Dwelling,
   type DwellingCreate,
+  DwellingOwnerRevealed,
+  DwellingProfile,
+  type DwellingProfileUpdate,
   type DwellingUpdate,
   Grid,
   type GridCreate,
@@ -37,6 +40,7 @@ export const buildingKeys = {
   all: ['buildings'] as const,
   list: (compoundId: string) => ['buildings', 'list', compoundId] as const,
   detail: (buildingId: string) => ['buildings', 'detail', buildingId] as const,
+  dwellingProfile: (dwellingId: string) => ['dwellings', 'profile', dwellingId] as const,
 };
 
 export const gridKeys = {
@@ -189,5 +193,38 @@ export function useUpdateGrid() {
     mutationFn: ({ id, ...body }: GridUpdateBody & { id: string }) =>
       api.patch(`/api/grids/${id}`, Grid, body),
     onSuccess: (grid) => queryClient.invalidateQueries({ queryKey: gridKeys.list(grid.communityId) }),
+  });
+}
+
+export type DwellingProfileBody = z.input<typeof DwellingProfileUpdate>;
+
+/** Type, use, owner and safety notes: for people who may read residents. */
+export function useDwellingProfile(dwellingId: string, enabled = true) {
+  return useQuery({
+    queryKey: buildingKeys.dwellingProfile(dwellingId),
+    queryFn: () => api.get(`/api/dwellings/${dwellingId}/profile`, DwellingProfile),
+    enabled,
+  });
+}
+
+export function useUpdateDwellingProfile(buildingId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: DwellingProfileBody & { id: string }) =>
+      api.patch(`/api/dwellings/${id}/profile`, DwellingProfile, body),
+    onSuccess: (profile) => {
+      queryClient.setQueryData(buildingKeys.dwellingProfile(profile.id), profile);
+      // Type and use colour the building grid.
+      void queryClient.invalidateQueries({ queryKey: buildingKeys.detail(buildingId) });
+    },
+  });
+}
+
+/** The clear phone goes to the caller only; `gcTime: 0` keeps it out of the cache once the card is gone. */
+export function useRevealDwellingOwner() {
+  return useMutation({
+    gcTime: 0,
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      api.post(`/api/dwellings/${id}/owner-phone/reveal`, DwellingOwnerRevealed, { reason }),
   });
 }

@@ -22,6 +22,8 @@ function dwelling(
     number,
     label: `5号楼${number}`,
     status,
+    type: null,
+    use: null,
     version: 1,
   };
 }

@@ -3,6 +3,7 @@ import { Button, Card, DatePicker, Flex, Form, Select, Table, type TableColumnsT
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { QueryErrorResult } from '../api/QueryErrorResult';
 import { formatDateTime } from '../i18n/format';
 import { UserSelect } from '../users/UserSelect';
@@ -55,6 +56,15 @@ export function AuditPage() {
             <Typography.Text type="warning" style={{ marginLeft: 6, fontSize: 13 }}>
               {t('audit.viaDelegation')}
             </Typography.Text>
+          )}
+          {entry.action === 'resident.merge' && typeof entry.changes?.mergeId?.to === 'string' && (
+            <Link
+              to={`/dedupe?merge=${entry.changes.mergeId.to}`}
+              style={{ marginLeft: 6 }}
+              data-testid="audit-merge-link"
+            >
+              {t('dedupe.openMerge')}
+            </Link>
           )}
         </span>
       ),

@@ -1,12 +1,28 @@
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined, TagsOutlined } from '@ant-design/icons';
 import type { Dwelling, Household } from '@linli/shared';
-import { Button, Card, Drawer, Empty, Flex, List, Space, Spin, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Collapse,
+  Drawer,
+  Empty,
+  Flex,
+  List,
+  Space,
+  Spin,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { QueryErrorResult } from '../api/QueryErrorResult';
+import { DwellingProfileCard } from '../areas/DwellingProfileCard';
 import { usePermission } from '../auth/session';
+import { useLocale } from '../i18n/useLocale';
 import { AddResidentDrawer } from './AddResidentDrawer';
+import { HouseholdTagsModal, householdTagLabel } from './HouseholdTagsModal';
 import { ResidentStatusTag } from './ResidentStatusTag';
 import { ResidentTagList } from './ResidentTags';
 import { useHouseholds } from './residents.api';
@@ -53,6 +69,9 @@ export function HouseholdDrawer({ dwelling, onEditDwelling, onClose }: Household
       }
     >
       <div data-testid="household-drawer">
+        <div style={{ marginBottom: 12 }}>
+          <DwellingProfileCard dwelling={dwelling} canWrite={canWrite} />
+        </div>
         {households.isPending ? (
           <Spin />
         ) : households.isError ? (
@@ -62,7 +81,7 @@ export function HouseholdDrawer({ dwelling, onEditDwelling, onClose }: Household
         ) : (
           <Flex vertical gap={12}>
             {items.map((household) => (
-              <HouseholdCard key={household.id} household={household} />
+              <HouseholdCard key={household.id} household={household} canWrite={canWrite} />
             ))}
           </Flex>
         )}
@@ -74,12 +93,27 @@ export function HouseholdDrawer({ dwelling, onEditDwelling, onClose }: Household
   );
 }
 
-function HouseholdCard({ household }: { household: Household }) {
+function HouseholdCard({ household, canWrite }: { household: Household; canWrite: boolean }) {
   const { t } = useTranslation();
+  const { locale } = useLocale();
+  const [editingTags, setEditingTags] = useState(false);
   return (
     <Card
       size="small"
       data-testid="household-card"
+      extra={
+        canWrite &&
+        household.status === 'active' && (
+          <Button
+            size="small"
+            icon={<TagsOutlined />}
+            onClick={() => setEditingTags(true)}
+            data-testid="household-edit-tags"
+          >
+            {t('register.household.editTags')}
+          </Button>
+        )
+      }
       title={
         <Space>
           <span>
@@ -117,6 +151,51 @@ function HouseholdCard({ household }: { household: Household }) {
           </List.Item>
         )}
       />
+      <Space wrap size={4} style={{ marginTop: 8 }} data-testid="household-tags">
+        <Typography.Text type="secondary">{t('register.household.tags')}：</Typography.Text>
+        {household.tags.length === 0 ? (
+          <Typography.Text type="secondary">{t('register.household.noTags')}</Typography.Text>
+        ) : (
+          household.tags.map((tag) => (
+            <Tag key={tag.code} color="blue" data-tag={tag.code}>
+              {householdTagLabel(tag.code, locale)}
+              {(tag.since || tag.source) && (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {' '}
+                  {[tag.since, tag.source].filter(Boolean).join(' · ')}
+                </Typography.Text>
+              )}
+            </Tag>
+          ))
+        )}
+      </Space>
+      <Collapse
+        ghost
+        size="small"
+        items={[
+          {
+            key: 'history',
+            label: t('register.household.history'),
+            children: (
+              <Timeline
+                data-testid="household-history"
+                items={household.history.map((event, i) => ({
+                  key: `${event.kind}-${event.residentId ?? ''}-${event.date}-${i}`,
+                  content: (
+                    <Space size={8}>
+                      <Typography.Text type="secondary">{event.date}</Typography.Text>
+                      <span>
+                        {t(`register.householdEvent.${event.kind}`, { name: event.residentName ?? '' })}
+                      </span>
+                    </Space>
+                  ),
+                }))}
+              />
+            ),
+          },
+        ]}
+      />
+      {editingTags && <HouseholdTagsModal household={household} onClose={() => setEditingTags(false)} />}
     </Card>
   );
 }

@@ -6,6 +6,7 @@ import { conflictCurrent, isVersionConflict } from '../api/errors';
 import { FormErrorAlert } from '../api/FormErrorAlert';
 import { useFormServerErrors } from '../api/useFormServerErrors';
 import {
+  dayOf,
   RESIDENT_CODE_FIELDS,
   ResidentFormFields,
   type ResidentFormValues,
@@ -26,6 +27,14 @@ function formValuesOf(resident: Resident): ResidentFormValues {
     selfCare: resident.selfCare,
     hukouAddress: resident.hukouAddress,
     emergencyContactName: resident.emergencyContactName,
+    ethnicity: resident.ethnicity,
+    maritalStatus: resident.maritalStatus,
+    politicalStatus: resident.politicalStatus,
+    education: resident.education,
+    occupation: resident.occupation,
+    employer: resident.employer,
+    arrivalReason: resident.arrivalReason,
+    arrivalDate: dayOf(resident.arrivalDate),
     tags: settableTagsOf(resident.tags),
   };
 }

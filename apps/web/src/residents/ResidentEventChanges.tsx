@@ -1,4 +1,4 @@
-import { TAGS } from '@linli/shared';
+import { ETHNICITIES, type Ethnicity, TAGS } from '@linli/shared';
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { auditValue } from '../audit/auditLabels';
@@ -15,16 +15,24 @@ const ENUM_GROUPS: Record<string, string> = {
   selfCare: 'selfCare',
   status: 'residentStatus',
   fields: 'sensitiveField',
+  maritalStatus: 'register.maritalStatus',
+  politicalStatus: 'register.politicalStatus',
+  education: 'register.education',
+  arrivalReason: 'register.arrivalReason',
+  provenance: 'register.provenance',
+  relation: 'register.relationKind',
 };
 
 /** "手机号：138****5678 → 139****1234", with the same labels as the profile. */
 export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['changes'] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { locale } = useLocale();
   if (!changes) return null;
   const fieldName = (field: string) => {
     const key = field.replace(/Masked$/, '');
-    return t(`residents.fields.${key}` as 'residents.fields.name', field);
+    return i18n.exists(`residents.fields.${key}`)
+      ? t(`residents.fields.${key}` as 'residents.fields.name')
+      : t(`register.fields.${key}` as 'register.fields.ethnicity', field);
   };
   const show = (field: string, value: unknown): string => {
     if (Array.isArray(value) && field === 'tags') {
@@ -36,6 +44,9 @@ export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['
             )
             .join('、');
     }
+    if (field === 'ethnicity' && typeof value === 'string' && Object.hasOwn(ETHNICITIES, value)) {
+      return ETHNICITIES[value as Ethnicity][locale === 'en-US' ? 'en' : 'zh'];
+    }
     const group = ENUM_GROUPS[field];
     if (group && typeof value === 'string') return t(`${group}.${value}` as 'sex.male', value);
     if (group && Array.isArray(value))
@@ -44,13 +55,16 @@ export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['
   };
   return (
     <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-      {Object.entries(changes).map(([field, change]) => (
-        <li key={field}>
-          <Typography.Text type="secondary">{fieldName(field)}：</Typography.Text>
-          {'from' in change && change.from !== undefined ? `${show(field, change.from)} → ` : ''}
-          {show(field, change.to)}
-        </li>
-      ))}
+      {Object.entries(changes)
+        // Ids tie an entry to its record in the audit log; they mean nothing to a reader here.
+        .filter(([field]) => !field.endsWith('Id'))
+        .map(([field, change]) => (
+          <li key={field}>
+            <Typography.Text type="secondary">{fieldName(field)}：</Typography.Text>
+            {'from' in change && change.from !== undefined ? `${show(field, change.from)} → ` : ''}
+            {show(field, change.to)}
+          </li>
+        ))}
     </ul>
   );
 }

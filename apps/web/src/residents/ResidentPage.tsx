@@ -1,5 +1,5 @@
 import { EditOutlined, EyeOutlined, LogoutOutlined, TableOutlined } from '@ant-design/icons';
-import type { Resident, SensitiveField } from '@linli/shared';
+import { ETHNICITIES, type Resident, type SensitiveField, TAGS } from '@linli/shared';
 import {
   Breadcrumb,
   Button,
@@ -24,13 +24,16 @@ import type { z } from 'zod';
 import { QueryErrorResult } from '../api/QueryErrorResult';
 import { usePermission } from '../auth/session';
 import { formatDateTime, formatDateTimeShort } from '../i18n/format';
+import { useLocale } from '../i18n/useLocale';
+import { householdTagLabel } from './HouseholdTagsModal';
 import { MoveOutModal } from './MoveOutModal';
 import { ResidentEditDrawer } from './ResidentEditDrawer';
 import { ResidentEventChanges } from './ResidentEventChanges';
+import { RelationsCard } from './ResidentRelations';
 import { ResidentStatusTag } from './ResidentStatusTag';
 import { ResidentTagList } from './ResidentTags';
 import { RevealModal } from './RevealModal';
-import { buildingIdOf } from './residentRules';
+import { buildingIdOf, isTagCode, tagChangesOf } from './residentRules';
 import { type RevealedValues, useAccessLog, useHouseholds, useResident, useTimeline } from './residents.api';
 
 type Field = z.infer<typeof SensitiveField>;
@@ -48,7 +51,8 @@ export function ResidentPage() {
 type Dialog = 'edit' | 'reveal' | 'move-out';
 
 function ResidentView({ resident }: { resident: Resident }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { locale } = useLocale();
   const canWrite = usePermission('resident.write');
   const canReveal = usePermission('resident.reveal');
   const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -145,6 +149,48 @@ function ResidentView({ resident }: { resident: Resident }) {
       label: t('residents.fields.emergencyContactPhone'),
       children: plain(resident.emergencyContactPhoneMasked),
     },
+    {
+      key: 'ethnicity',
+      label: t('register.fields.ethnicity'),
+      children: resident.ethnicity
+        ? ETHNICITIES[resident.ethnicity][locale === 'en-US' ? 'en' : 'zh']
+        : t('common.none'),
+    },
+    {
+      key: 'maritalStatus',
+      label: t('register.fields.maritalStatus'),
+      children: enumText('register.maritalStatus', resident.maritalStatus),
+    },
+    {
+      key: 'politicalStatus',
+      label: t('register.fields.politicalStatus'),
+      children: (
+        <span data-testid="resident-political-status">
+          {enumText('register.politicalStatus', resident.politicalStatus)}
+        </span>
+      ),
+    },
+    {
+      key: 'education',
+      label: t('register.fields.education'),
+      children: enumText('register.education', resident.education),
+    },
+    { key: 'occupation', label: t('register.fields.occupation'), children: plain(resident.occupation) },
+    { key: 'employer', label: t('register.fields.employer'), children: plain(resident.employer) },
+    ...(resident.residenceType === 'non_hukou' || resident.arrivalReason || resident.arrivalDate
+      ? [
+          {
+            key: 'arrivalReason',
+            label: t('register.fields.arrivalReason'),
+            children: enumText('register.arrivalReason', resident.arrivalReason),
+          },
+          {
+            key: 'arrivalDate',
+            label: t('register.fields.arrivalDate'),
+            children: plain(resident.arrivalDate),
+          },
+        ]
+      : []),
     ...(resident.status === 'moved_out'
       ? [
           {
@@ -166,6 +212,15 @@ function ResidentView({ resident }: { resident: Resident }) {
       key: 'lastVerifiedAt',
       label: t('residents.fields.lastVerifiedAt'),
       children: resident.lastVerifiedAt ? formatDateTimeShort(resident.lastVerifiedAt) : t('common.none'),
+    },
+    {
+      key: 'provenance',
+      label: t('register.fields.provenance'),
+      // Known sources by label; an import's own note (file and row) as written.
+      children:
+        resident.provenance && i18n.exists(`register.provenance.${resident.provenance}`)
+          ? enumText('register.provenance', resident.provenance)
+          : plain(resident.provenance),
     },
   ];
 
@@ -245,6 +300,12 @@ function ResidentView({ resident }: { resident: Resident }) {
         <Col xs={24} lg={8}>
           <TimelineCard residentId={resident.id} />
         </Col>
+        <Col xs={24} lg={12}>
+          <RelationsCard resident={resident} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <TagHistoryCard residentId={resident.id} />
+        </Col>
       </Row>
       {dialog === 'edit' && <ResidentEditDrawer resident={resident} onClose={close} />}
       {dialog === 'move-out' && <MoveOutModal resident={resident} onClose={close} />}
@@ -261,11 +322,27 @@ function ResidentView({ resident }: { resident: Resident }) {
 
 function HouseholdCard({ resident }: { resident: Resident }) {
   const { t } = useTranslation();
+  const { locale } = useLocale();
   const households = useHouseholds(resident.dwellingId);
   const household = households.data?.items.find((candidate) => candidate.id === resident.householdId);
   const others = household?.members.filter((member) => member.id !== resident.id) ?? [];
   return (
-    <Card title={t('residents.household')} size="small" data-testid="resident-household">
+    <Card
+      title={t('residents.household')}
+      size="small"
+      data-testid="resident-household"
+      extra={
+        household && household.tags.length > 0 ? (
+          <Space size={2} wrap>
+            {household.tags.map((tag) => (
+              <Tag key={tag.code} color="blue">
+                {householdTagLabel(tag.code, locale)}
+              </Tag>
+            ))}
+          </Space>
+        ) : null
+      }
+    >
       {households.isError ? (
         <QueryErrorResult error={households.error} onRetry={() => void households.refetch()} />
       ) : (
@@ -344,7 +421,7 @@ function AccessLogCard({ residentId }: { residentId: string }) {
 }
 
 function TimelineCard({ residentId }: { residentId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const timeline = useTimeline(residentId);
   if (timeline.isError)
     return (
@@ -369,7 +446,9 @@ function TimelineCard({ residentId }: { residentId: string }) {
             content: (
               <div data-testid="timeline-entry" data-kind={event.kind}>
                 <Space wrap>
-                  <Typography.Text strong>{eventLabel(t, event.kind)}</Typography.Text>
+                  <Typography.Text strong>
+                    {i18n.exists(eventKey(event.kind)) ? t(eventKey(event.kind) as 'sex.male') : event.kind}
+                  </Typography.Text>
                   <Typography.Text type="secondary">
                     {formatDateTimeShort(event.at)} · {event.actorName ?? t('audit.system')}
                   </Typography.Text>
@@ -384,7 +463,58 @@ function TimelineCard({ residentId }: { residentId: string }) {
   );
 }
 
-function eventLabel(t: ReturnType<typeof useTranslation>['t'], kind: string): string {
+/** Events added with relations are labelled in the register's block of strings. */
+const REGISTER_EVENTS = new Set(['relation_add', 'relation_end']);
+
+/** The translation key of a timeline entry; later modules' events fall back to their own name. */
+function eventKey(kind: string): string {
   const verb = kind.startsWith('resident.') ? kind.slice('resident.'.length) : kind;
-  return t(`residentEvent.${verb}` as 'residentEvent.create', kind);
+  return REGISTER_EVENTS.has(verb) ? `register.events.${verb}` : `residentEvent.${verb}`;
+}
+
+/** Each change of the resident's tags, from the timeline: what was added and what removed, when, by whom. */
+function TagHistoryCard({ residentId }: { residentId: string }) {
+  const { t } = useTranslation();
+  const { locale } = useLocale();
+  const timeline = useTimeline(residentId);
+  const changes = tagChangesOf(timeline.data?.items ?? []);
+  const label = (code: string) =>
+    isTagCode(code) ? (locale === 'en-US' ? TAGS[code].en : TAGS[code].zh) : t('audit.redacted', code);
+  return (
+    <Card
+      title={t('register.tagHistory.title')}
+      size="small"
+      loading={timeline.isPending}
+      data-testid="resident-tag-history"
+    >
+      {timeline.isError ? (
+        <QueryErrorResult error={timeline.error} onRetry={() => void timeline.refetch()} />
+      ) : changes.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('register.tagHistory.empty')} />
+      ) : (
+        <List
+          dataSource={changes}
+          renderItem={(change) => (
+            <List.Item data-testid="tag-history-entry">
+              <Space wrap size={4}>
+                <Typography.Text type="secondary">
+                  {formatDateTimeShort(change.at)} · {change.actorName ?? t('audit.system')}
+                </Typography.Text>
+                {change.added.length > 0 && (
+                  <Tag color="green">
+                    {t('register.tagHistory.added')} {change.added.map(label).join('、')}
+                  </Tag>
+                )}
+                {change.removed.length > 0 && (
+                  <Tag>
+                    {t('register.tagHistory.removed')} {change.removed.map(label).join('、')}
+                  </Tag>
+                )}
+              </Space>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
 }

@@ -6,6 +6,7 @@ const COLOURS: Record<Resident['status'], string> = {
   active: 'green',
   moved_out: 'default',
   deceased: 'default',
+  merged: 'default',
 };
 
 export function ResidentStatusTag({ status }: { status: Resident['status'] }) {

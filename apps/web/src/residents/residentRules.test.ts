@@ -1,6 +1,6 @@
 import { idCheckChar } from '@linli/shared';
 import { describe, expect, it } from 'vitest';
-import { changedFields, checkIdNumber, SETTABLE_TAGS, settableTagsOf } from './residentRules';
+import { changedFields, checkIdNumber, SETTABLE_TAGS, settableTagsOf, tagChangesOf } from './residentRules';
 
 const first17 = '11010519491231002';
 const VALID = `${first17}${idCheckChar(first17)}`;
@@ -44,5 +44,35 @@ describe('changedFields', () => {
         { phone: '13900001234', tenure: 'owner', tags: ['b', 'a'] },
       ),
     ).toEqual({ phone: '13900001234' });
+  });
+});
+
+describe('tagChangesOf', () => {
+  it('lists what each timeline entry added and removed, counting redacted tags by number', () => {
+    const changes = tagChangesOf([
+      {
+        at: '2026-01-02T00:00:00Z',
+        actorName: '王',
+        changes: {
+          tags: { from: ['living_alone', '[redacted]'], to: ['empty_nest', '[redacted]', '[redacted]'] },
+        },
+      },
+      { at: '2026-01-01T12:00:00Z', actorName: null, changes: { phone: { from: 'a', to: 'b' } } },
+      { at: '2026-01-01T00:00:00Z', actorName: '李', changes: { tags: { to: ['living_alone'] } } },
+      {
+        at: '2025-12-31T00:00:00Z',
+        actorName: '李',
+        changes: { tags: { from: ['volunteer'], to: ['volunteer'] } },
+      },
+    ]);
+    expect(changes).toEqual([
+      {
+        at: '2026-01-02T00:00:00Z',
+        actorName: '王',
+        added: ['empty_nest', '[redacted]'],
+        removed: ['living_alone'],
+      },
+      { at: '2026-01-01T00:00:00Z', actorName: '李', added: ['living_alone'], removed: [] },
+    ]);
   });
 });

@@ -61,3 +61,34 @@ export function buildingIdOf(resident: object): string | null {
 export function isTagCode(value: unknown): value is TagCode {
   return typeof value === 'string' && Object.hasOwn(TAGS, value);
 }
+
+type TimelineEvent = {
+  at: string;
+  actorName: string | null;
+  changes: Record<string, { from?: unknown; to?: unknown }> | null;
+};
+const asList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/**
+ * The tag changes in a resident's timeline, newest first: the codes added and removed by each entry.
+ * Sensitive tags are logged as '[redacted]', so they count by number, not by name.
+ */
+export function tagChangesOf(events: readonly TimelineEvent[]) {
+  return events.flatMap((event) => {
+    const change = event.changes?.tags;
+    if (!change) return [];
+    const before = asList(change.from);
+    const after = asList(change.to);
+    const added = [...after];
+    const removed: string[] = [];
+    for (const code of before) {
+      const i = added.indexOf(code);
+      if (i >= 0) added.splice(i, 1);
+      else removed.push(code);
+    }
+    return added.length || removed.length
+      ? [{ at: event.at, actorName: event.actorName, added, removed }]
+      : [];
+  });
+}

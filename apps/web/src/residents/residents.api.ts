@@ -2,11 +2,15 @@ import {
   AccessLogEntry,
   BuildingOccupancy,
   Household,
+  type HouseholdTagsUpdate,
+  Ok,
   page,
   Resident,
   type ResidentCreate,
   ResidentEvent,
   type ResidentMoveOut,
+  ResidentRelation,
+  type ResidentRelationCreate,
   type ResidentSearchQuery,
   type ResidentUpdate,
   Revealed,
@@ -40,6 +44,7 @@ export const residentKeys = {
   detail: (id: string) => ['residents', 'detail', id] as const,
   accessLog: (id: string) => ['residents', 'access-log', id] as const,
   timeline: (id: string) => ['residents', 'timeline', id] as const,
+  relations: (id: string) => ['residents', 'relations', id] as const,
   households: (dwellingId: string) => ['households', dwellingId] as const,
   occupancy: (buildingId: string) => ['occupancy', buildingId] as const,
 };
@@ -144,6 +149,54 @@ export function useReveal() {
     onSettled: (_data, _error, { id }) => {
       void queryClient.invalidateQueries({ queryKey: residentKeys.accessLog(id) });
       void queryClient.invalidateQueries({ queryKey: residentKeys.timeline(id) });
+    },
+  });
+}
+
+export type RelationCreateBody = z.input<typeof ResidentRelationCreate>;
+export type HouseholdTagsBody = z.input<typeof HouseholdTagsUpdate>;
+
+export function useRelations(residentId: string) {
+  return useQuery({
+    queryKey: residentKeys.relations(residentId),
+    queryFn: () => api.get(`/api/residents/${residentId}/relations`, itemsOf(ResidentRelation)),
+  });
+}
+
+/** A relation shows on both ends, so both pages and both timelines are refreshed. */
+function useRelationChanged() {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: ['residents', 'relations'] });
+    void queryClient.invalidateQueries({ queryKey: ['residents', 'timeline'] });
+  };
+}
+
+export function useCreateRelation() {
+  const onChanged = useRelationChanged();
+  return useMutation({
+    mutationFn: ({ residentId, ...body }: RelationCreateBody & { residentId: string }) =>
+      api.post(`/api/residents/${residentId}/relations`, ResidentRelation, body),
+    onSuccess: onChanged,
+  });
+}
+
+export function useEndRelation() {
+  const onChanged = useRelationChanged();
+  return useMutation({
+    mutationFn: ({ residentId, relationId }: { residentId: string; relationId: string }) =>
+      api.post(`/api/residents/${residentId}/relations/${relationId}/end`, Ok),
+    onSuccess: onChanged,
+  });
+}
+
+export function useSetHouseholdTags() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: HouseholdTagsBody & { id: string }) =>
+      api.patch(`/api/households/${id}/tags`, Household, body),
+    onSuccess: (household) => {
+      void queryClient.invalidateQueries({ queryKey: residentKeys.households(household.dwellingId) });
     },
   });
 }

@@ -69,6 +69,10 @@ export function recordExport(
     masked: boolean;
     reason: string | null;
     scope: Scoped;
+    /** What the file holds and is for: column keys, file format, the purpose in its watermark. */
+    columns?: string[];
+    format?: string;
+    purpose?: string;
   },
 ): Promise<void> {
   return writeAudit(tx, ctx, {
@@ -77,7 +81,13 @@ export function recordExport(
     entityId: exp.ledgerId,
     scope: exp.scope,
     reason: exp.reason,
-    changes: { rows: { to: exp.rows }, masked: { to: exp.masked } },
+    changes: {
+      rows: { to: exp.rows },
+      masked: { to: exp.masked },
+      ...(exp.columns && { columns: { to: exp.columns } }),
+      ...(exp.format && { format: { to: exp.format } }),
+      ...(exp.purpose && { purpose: { to: exp.purpose } }),
+    },
   });
 }
 

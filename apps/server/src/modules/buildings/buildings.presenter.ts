@@ -1,4 +1,10 @@
-import type { Building, BuildingDetail, Dwelling } from '@linli/shared';
+import {
+  type Building,
+  type BuildingDetail,
+  type Dwelling,
+  type DwellingProfile,
+  SAFETY_FLAGS,
+} from '@linli/shared';
 import { dwellingLabel } from './buildings.rules';
 import type { BuildingRow, DwellingRow, EntranceRow } from './buildings.table';
 
@@ -29,6 +35,30 @@ export function presentDwelling(row: DwellingRow, building: BuildingRow, entranc
     number: row.number,
     label: dwellingLabel(building.name, entrance.number, building.entranceCount, row.number),
     status: row.status,
+    type: row.type,
+    use: row.use,
+    version: row.version,
+  };
+}
+
+/** Masked by construction: the owner's phone ciphertext is never read here. */
+export function presentDwellingProfile(
+  row: DwellingRow,
+  label: string,
+  lastVerifiedByName: string | null,
+): DwellingProfile {
+  return {
+    id: row.id,
+    label,
+    type: row.type,
+    use: row.use,
+    ownerName: row.ownerName,
+    ownerPhoneMasked: row.ownerPhoneMasked,
+    notes: row.notes,
+    safetyFlags: SAFETY_FLAGS.filter((f) => row.safetyFlags.includes(f)),
+    safetyNotes: row.safetyNotes,
+    lastVerifiedAt: row.lastVerifiedAt?.toISOString() ?? null,
+    lastVerifiedByName,
     version: row.version,
   };
 }

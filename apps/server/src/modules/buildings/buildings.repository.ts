@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
+import { users } from '../users/users.table';
 import { buildings, dwellings, entrances } from './buildings.table';
 
 const liveBuilding = isNull(buildings.archivedAt);
@@ -137,4 +138,11 @@ export async function updateDwellingRow(
     .where(eq(dwellings.id, id))
     .returning();
   return row!;
+}
+
+/** Who last verified a dwelling, by name, for its profile. */
+export async function userNameOf(db: DbOrTx, userId: string | null) {
+  if (!userId) return null;
+  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
 }

@@ -7,6 +7,8 @@ import {
   Dwelling,
   DwellingArchive,
   DwellingCreate,
+  DwellingProfile,
+  DwellingProfileUpdate,
   DwellingUpdate,
   IdParams,
 } from '@linli/shared';
@@ -17,9 +19,11 @@ import {
   archiveDwelling,
   createBuilding,
   getBuilding,
+  getDwellingProfile,
   listBuildings,
   updateBuilding,
   updateDwelling,
+  updateDwellingProfile,
 } from './buildings.service';
 
 export const buildingsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -99,5 +103,30 @@ export const buildingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => archiveDwelling(req.ctx, req.params.id, req.body.version),
+  );
+  app.get(
+    '/api/dwellings/:id/profile',
+    {
+      schema: {
+        operationId: 'getDwellingProfile',
+        tags,
+        params: IdParams,
+        response: { 200: DwellingProfile },
+      },
+    },
+    async (req) => getDwellingProfile(req.ctx, req.params.id),
+  );
+  app.patch(
+    '/api/dwellings/:id/profile',
+    {
+      schema: {
+        operationId: 'updateDwellingProfile',
+        tags,
+        params: IdParams,
+        body: DwellingProfileUpdate,
+        response: { 200: DwellingProfile },
+      },
+    },
+    async (req) => updateDwellingProfile(req.ctx, req.params.id, req.body),
   );
 };

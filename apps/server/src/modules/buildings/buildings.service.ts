@@ -1,4 +1,11 @@
-import type { BuildingSpec, BuildingUpdate, DwellingCreate, DwellingUpdate } from '@linli/shared';
+import {
+  type BuildingSpec,
+  type BuildingUpdate,
+  type DwellingCreate,
+  type DwellingProfileUpdate,
+  type DwellingUpdate,
+  maskPhone,
+} from '@linli/shared';
 import type { z } from 'zod';
 import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
@@ -16,7 +23,12 @@ import {
   dwellingNotFound,
   floorOutOfRange,
 } from './buildings.errors';
-import { presentBuilding, presentBuildingDetail, presentDwelling } from './buildings.presenter';
+import {
+  presentBuilding,
+  presentBuildingDetail,
+  presentDwelling,
+  presentDwellingProfile,
+} from './buildings.presenter';
 import {
   buildingNameTaken,
   dwellingNumberTaken,
@@ -31,9 +43,10 @@ import {
   listBuildingsOfCompound,
   updateBuildingRow,
   updateDwellingRow,
+  userNameOf,
 } from './buildings.repository';
-import { entranceName, generateDwellings } from './buildings.rules';
-import type { BuildingRow } from './buildings.table';
+import { dwellingLabel, entranceName, generateDwellings } from './buildings.rules';
+import type { BuildingRow, DwellingRow } from './buildings.table';
 
 const BUILDING_FIELDS = [
   'name',
@@ -274,4 +287,67 @@ export function updateDwelling(ctx: ServiceContext, id: string, input: z.infer<t
 /** A dwelling is never deleted: it is archived (merged into its neighbour, turned into a shop …). */
 export function archiveDwelling(ctx: ServiceContext, id: string, version: number) {
   return changeDwelling(ctx, id, version, 'dwelling.archive', { status: 'archived' });
+}
+
+const PROFILE_FIELDS = ['type', 'use', 'ownerName', 'notes', 'safetyFlags', 'safetyNotes'] as const;
+
+async function profileOf(db: DbOrTx, scope: Scope, dwelling: DwellingRow) {
+  const building = await findBuildingInScope(db, scope, dwelling.buildingId);
+  const entrance = building && (await entrancesOf(db, building.id)).find((e) => e.id === dwelling.entranceId);
+  const label =
+    building && entrance
+      ? dwellingLabel(building.name, entrance.number, building.entranceCount, dwelling.number)
+      : dwelling.number;
+  return presentDwellingProfile(dwelling, label, await userNameOf(db, dwelling.lastVerifiedBy));
+}
+
+/** Type, use, owner and safety notes: register data, so read and kept by those who keep residents. */
+export async function getDwellingProfile(ctx: ServiceContext, id: string) {
+  const scope = await authorizeFor(ctx.actor, 'resident.read', 'dwelling.not_found', dwellingTarget(ctx, id));
+  const dwelling = await findDwellingInScope(ctx.db, scope, id);
+  if (!dwelling) throw dwellingNotFound();
+  return profileOf(ctx.db, scope, dwelling);
+}
+
+export async function updateDwellingProfile(ctx: ServiceContext, id: string, input: DwellingProfileUpdate) {
+  const scope = await authorizeFor(
+    ctx.actor,
+    'resident.write',
+    'dwelling.not_found',
+    dwellingTarget(ctx, id),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const dwelling = await findDwellingInScope(tx, scope, id, { forUpdate: true });
+    if (!dwelling) throw dwellingNotFound();
+    const grant = assertInScope(scope, dwelling, 'dwelling.not_found');
+    const current = await profileOf(tx, scope, dwelling);
+    assertVersion(dwelling, input.version, 'dwelling.version_conflict', () => current);
+    if (dwelling.status === 'archived') throw new AppError('dwelling.archived');
+    const patch: Partial<DwellingRow> = { lastVerifiedAt: new Date(), lastVerifiedBy: ctx.actor.userId };
+    for (const f of ['type', 'use', 'ownerName', 'notes', 'safetyNotes'] as const) {
+      if (input[f] !== undefined) (patch as Record<string, unknown>)[f] = input[f] || null;
+    }
+    if (input.safetyFlags !== undefined) patch.safetyFlags = [...new Set(input.safetyFlags)];
+    const phone = input.ownerPhone;
+    if (phone !== undefined) {
+      patch.ownerPhoneEnc = phone ? ctx.crypto.encrypt(phone) : null;
+      patch.ownerPhoneHash = phone ? ctx.crypto.hash(phone) : null;
+      patch.ownerPhoneMasked = phone ? maskPhone(phone) : null;
+    }
+    const updated = await updateDwellingRow(tx, id, patch);
+    const changes = diffFields(dwelling, updated, PROFILE_FIELDS);
+    if (phone !== undefined && (phone ? ctx.crypto.hash(phone) : null) !== dwelling.ownerPhoneHash) {
+      // Masked on both sides: the audit log never holds a clear phone.
+      changes.ownerPhone = { from: dwelling.ownerPhoneMasked, to: updated.ownerPhoneMasked };
+    }
+    await writeAudit(tx, ctx, {
+      action: 'dwelling.profile_update',
+      entityType: 'dwelling',
+      entityId: id,
+      scope: updated,
+      changes,
+      delegationId: grant.delegationId,
+    });
+    return profileOf(tx, scope, updated);
+  });
 }

@@ -73,6 +73,29 @@ export const dwellings = pgTable(
     status: text('status', { enum: ['active', 'archived'] })
       .notNull()
       .default('active'),
+    type: text('type', {
+      enum: [
+        'commodity',
+        'reformed_public',
+        'public_rental',
+        'low_rent',
+        'resettlement',
+        'private',
+        'shop',
+        'other',
+      ],
+    }),
+    use: text('use', { enum: ['owner_occupied', 'rented', 'vacant', 'group_rental', 'commercial'] }),
+    ownerName: text('owner_name'),
+    // The owner's or landlord's phone, stored like a resident's: ciphertext, keyed hash, mask.
+    ownerPhoneEnc: text('owner_phone_enc'),
+    ownerPhoneHash: text('owner_phone_hash'),
+    ownerPhoneMasked: text('owner_phone_masked'),
+    notes: text('notes'),
+    safetyFlags: text('safety_flags').array().notNull().default(sql`'{}'::text[]`),
+    safetyNotes: text('safety_notes'),
+    lastVerifiedAt: timestamptz('last_verified_at'),
+    lastVerifiedBy: uuid('last_verified_by'),
     ...rowMeta(),
   },
   (t) => [

@@ -1,4 +1,4 @@
-import { eq, isNull } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import type { FieldCrypto } from '../../platform/crypto';
 import type { Db, DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
@@ -24,6 +24,9 @@ import { PROFILES, seedResidents } from './demo.residents';
 
 export type DemoScale = 'community' | 'street';
 
+/** 49 communities of the three shapes in turn: about 254,000 residents, the size the search goal names. */
+export const STREET_COMMUNITIES = 49;
+
 export async function hasAnyArea(db: Db): Promise<boolean> {
   const [row] = await db.select({ id: areas.id }).from(areas).limit(1);
   return Boolean(row);
@@ -46,8 +49,9 @@ export async function seedDemo(db: Db, opts: { scale: DemoScale; password: strin
     .limit(1);
   if (existing) return { created: false, dwellings: 0, communities: 0, residents: 0 };
   const passwordHash = await hashPassword(opts.password);
-  const specs = opts.scale === 'street' ? streetScaleCommunities(37) : [MEIYUAN, GUILIN, SONGFENG];
-  return db.transaction(async (tx) => {
+  const specs =
+    opts.scale === 'street' ? streetScaleCommunities(STREET_COMMUNITIES) : [MEIYUAN, GUILIN, SONGFENG];
+  const result = await db.transaction(async (tx) => {
     const district = await area(tx, 'district', null, DEMO_DISTRICT.name, DEMO_DISTRICT.code, 0);
     const street = await area(tx, 'street', district, DEMO_STREET.name, DEMO_STREET.code, 0);
     const communities: AreaRow[] = [];
@@ -130,6 +134,10 @@ export async function seedDemo(db: Db, opts: { scale: DemoScale; password: strin
       residents: residentTotal,
     };
   });
+  // PGlite runs no autovacuum: without fresh statistics the planner treats the new tables as empty and
+  // picks nested loops that take seconds at this size.
+  await db.execute(sql`analyze`);
+  return result;
 }
 
 async function area(

@@ -1,4 +1,4 @@
-import type { Resident, TagCode } from '@linli/shared';
+import type { Ethnicity, Resident, TagCode } from '@linli/shared';
 import { dwellingLabel } from '../buildings/buildings.rules';
 import type { ResidentWithAddress } from './registry.repository';
 import { AGE_TAG_MIN, ageOf } from './registry.rules';
@@ -36,6 +36,15 @@ export function presentResident(row: ResidentWithAddress, tags: TagCode[], today
     hukouAddress: r.hukouAddress,
     emergencyContactName: r.emergencyContactName,
     emergencyContactPhoneMasked: r.emergencyContactPhoneMasked,
+    ethnicity: r.ethnicity as Ethnicity | null,
+    maritalStatus: r.maritalStatus,
+    politicalStatus: r.politicalStatus,
+    education: r.education,
+    occupation: r.occupation,
+    employer: r.employer,
+    arrivalReason: r.arrivalReason,
+    arrivalDate: r.arrivalDate,
+    provenance: r.provenance,
     tags: [...ageTags, ...tags],
     address: addressOf(row),
     status: r.status,

@@ -8,20 +8,34 @@ import {
   gte,
   inArray,
   isNotNull,
+  isNull,
   like,
+  lt,
   lte,
+  ne,
+  not,
+  notInArray,
   or,
   type SQL,
   sql,
 } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
 import { areas } from '../areas/areas.table';
 import { auditLog } from '../audit/audit.table';
 import { buildings, dwellings, entrances } from '../buildings/buildings.table';
 import { users } from '../users/users.table';
-import type { SearchIntent } from './registry.rules';
-import { households, residents, residentTags } from './registry.table';
+import { leadingReadings, nameBigrams, prefixUpperBound, type SearchIntent } from './registry.rules';
+import {
+  households,
+  householdTags,
+  nameBigramsOf,
+  type ResidentRow,
+  residentRelations,
+  residents,
+  residentTags,
+} from './registry.table';
 
 /** A resident with the parts of its address, as every read returns it. */
 const withAddress = (db: DbOrTx) =>
@@ -61,51 +75,133 @@ export type SearchArgs = {
   tagToken?: string;
   bornOnOrBefore?: string;
   bornAfter?: string;
-  status: 'active' | 'moved_out' | 'deceased';
+  status: ResidentRow['status'];
   cursor?: { pinyin: string; id: string };
   limit: number;
 };
 
-function intentWhere(args: SearchArgs): SQL | undefined {
+/** A search without its page: what a count or a ledger's filter holds. */
+type SearchFilters = Omit<SearchArgs, 'cursor' | 'limit'>;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * `name_pinyin` in [prefix, next): a range the ordered indexes seek to and read in order. No LIKE
+ * beside it: the planner would take the pattern index instead, and lose the order.
+ */
+function pinyinPrefix(prefix: string): SQL {
+  const to = prefixUpperBound(prefix);
+  return and(gte(residents.namePinyin, prefix), to === null ? undefined : lt(residents.namePinyin, to))!;
+}
+
+/**
+ * The name starts with `text`. Written with left() rather than LIKE so the planner keeps to the
+ * ordered pinyin range instead of intersecting it with the trigram index, which it misjudges.
+ */
+const nameStartsWith = (text: string) => eq(sql`left(${residents.name}, ${Array.from(text).length})`, text);
+
+/**
+ * The dwellings an address names, within the scope and filters: resolved first, on the buildings'
+ * (street, name) index, so the residents are then read by dwelling instead of joining every address.
+ */
+function addressDwellings(
+  db: DbOrTx,
+  scope: Scope,
+  args: SearchFilters,
+  a: Extract<SearchIntent, { kind: 'address' }>,
+) {
+  return (
+    db
+      .select({ id: dwellings.id })
+      .from(buildings)
+      .innerJoin(entrances, eq(entrances.buildingId, buildings.id))
+      // Current dwellings only: their (entrance, number) is unique, and that index answers the room.
+      .innerJoin(
+        dwellings,
+        and(
+          eq(dwellings.entranceId, entrances.id),
+          eq(dwellings.number, a.room),
+          eq(dwellings.status, 'active'),
+        ),
+      )
+      .where(
+        and(
+          scopeWhere(scope, buildings),
+          inArray(buildings.name, [a.building, `${a.building}号楼`, `${a.building}号`]),
+          a.entrance !== null ? eq(entrances.number, a.entrance) : undefined,
+          args.communityId ? eq(buildings.communityId, args.communityId) : undefined,
+          args.compoundId ? eq(buildings.compoundId, args.compoundId) : undefined,
+          args.buildingId ? eq(buildings.id, args.buildingId) : undefined,
+        ),
+      )
+  );
+}
+
+/**
+ * What the search box asks, as disjoint conditions: each becomes one branch of a UNION ALL that
+ * an index answers in pinyin order (or in few rows), instead of one OR that no index can seek.
+ */
+function intentBranches(db: DbOrTx, scope: Scope, args: SearchFilters): (SQL | undefined)[] {
   const i = args.intent;
-  if (!i) return undefined;
+  if (!i) return [undefined];
   switch (i.kind) {
     case 'phone_tail':
-      return eq(residents.phoneTail, i.tail);
+      return [eq(residents.phoneTail, i.tail)];
     case 'phone':
-      return eq(residents.phoneHash, args.phoneHash!);
+      return [eq(residents.phoneHash, args.phoneHash!)];
     case 'id_number':
-      return eq(residents.idNumberHash, args.idNumberHash!);
-    case 'address': {
-      const buildingNames = [i.building, `${i.building}号楼`, `${i.building}号`];
-      return and(
-        inArray(buildings.name, buildingNames),
-        eq(dwellings.number, i.room),
-        i.entrance !== null ? eq(entrances.number, i.entrance) : undefined,
-      );
+      return [eq(residents.idNumberHash, args.idNumberHash!)];
+    case 'address':
+      return [inArray(residents.dwellingId, addressDwellings(db, scope, args, i))];
+    case 'pinyin': {
+      const byPinyin = pinyinPrefix(i.text);
+      // A name's first initial is the first letter of its pinyin, so one letter needs no second branch.
+      if (i.text.length < 2) return [byPinyin];
+      return [
+        byPinyin,
+        and(
+          like(residents.nameInitials, `${escapeLike(i.text)}%`),
+          not(like(residents.namePinyin, `${escapeLike(i.text)}%`)),
+        ),
+      ];
     }
-    case 'pinyin':
-      return or(like(residents.nameInitials, `${i.text}%`), like(residents.namePinyin, `${i.text}%`));
     case 'name': {
-      const escaped = i.text.replace(/[\\%_]/g, (c) => `\\${c}`);
-      // Same pinyin finds a name typed with the wrong character (张玮 for 张伟).
-      return or(
-        like(residents.name, `%${escaped}%`),
-        i.pinyin ? eq(residents.namePinyin, i.pinyin) : undefined,
+      const startsWith = nameStartsWith(i.text);
+      // Names starting with the text, by the readings of its first characters (长: chang…, zhang…).
+      const branches: (SQL | undefined)[] = leadingReadings(i.text).map((reading) =>
+        and(reading ? pinyinPrefix(reading) : undefined, startsWith),
       );
+      // One character is read as a surname (王); from two on, a typo of the same pinyin (张玮 for
+      // 张伟) and the fragment inside a name (国强 in 曾国强) count too.
+      if (Array.from(i.text).length >= 2) {
+        branches.push(and(eq(residents.namePinyin, i.pinyin), not(startsWith)));
+        branches.push(
+          and(
+            sql`${nameBigramsOf(residents.name)} @> array[${sql.join(
+              nameBigrams(i.text).map((b) => sql`${b}`),
+              sql`, `,
+            )}]::text[]`,
+            like(residents.name, `%${escapeLike(i.text)}%`),
+            not(startsWith),
+            ne(residents.namePinyin, i.pinyin),
+          ),
+        );
+      }
+      return branches;
     }
   }
 }
 
-export async function searchResidents(
-  db: DbOrTx,
+export type SearchHit = ResidentWithAddress & { tags: string[] };
+
+/** Scope, status, filters and cursor: every branch of a search carries them all. */
+function commonConditions(
   scope: Scope,
-  args: SearchArgs,
-): Promise<ResidentWithAddress[]> {
-  const where: (SQL | undefined)[] = [
+  args: SearchFilters & Pick<SearchArgs, 'cursor'>,
+): (SQL | undefined)[] {
+  return [
     scopeWhere(scope, residents),
     eq(residents.status, args.status),
-    intentWhere(args),
     args.communityId ? eq(residents.communityId, args.communityId) : undefined,
     args.compoundId ? eq(residents.compoundId, args.compoundId) : undefined,
     args.buildingId ? eq(residents.buildingId, args.buildingId) : undefined,
@@ -116,17 +212,65 @@ export async function searchResidents(
     args.tagToken
       ? sql`exists (select 1 from ${residentTags} where ${residentTags.residentId} = ${residents.id} and ${residentTags.tag} = ${args.tagToken})`
       : undefined,
+    // A row comparison, so the ordered indexes start reading right after the cursor.
     args.cursor
-      ? or(
-          gt(residents.namePinyin, args.cursor.pinyin),
-          and(eq(residents.namePinyin, args.cursor.pinyin), gt(residents.id, args.cursor.id)),
-        )
+      ? sql`(${residents.namePinyin}, ${residents.id}) > (${args.cursor.pinyin}, ${args.cursor.id}::uuid)`
       : undefined,
   ];
-  return withAddress(db)
-    .where(and(...where))
-    .orderBy(asc(residents.namePinyin), asc(residents.id))
-    .limit(args.limit + 1);
+}
+
+/**
+ * One page of residents in pinyin order, with their address and stored tags, in one statement:
+ * each branch of the query reads at most a page from its index after the cursor, the branches are
+ * merged in order, and only the page is then joined to its address and tags.
+ */
+export async function searchResidents(db: DbOrTx, scope: Scope, args: SearchArgs): Promise<SearchHit[]> {
+  const common = commonConditions(scope, args);
+  const pageSize = args.limit + 1;
+  const branches = intentBranches(db, scope, args).map(
+    (branch) =>
+      sql`(${db
+        .select({ id: residents.id, namePinyin: residents.namePinyin })
+        .from(residents)
+        .where(and(...common, branch))
+        .orderBy(asc(residents.namePinyin), asc(residents.id))
+        .limit(pageSize)})`,
+  );
+  // array(…) is computed once, so the page is then fetched by primary key whatever the branches did.
+  const page = sql`array(select hit.id from (${sql.join(branches, sql` union all `)}) as hit order by hit.name_pinyin, hit.id limit ${pageSize})`;
+  return db
+    .select({
+      resident: residents,
+      compoundName: areas.name,
+      buildingName: buildings.name,
+      entranceCount: buildings.entranceCount,
+      entranceNumber: entrances.number,
+      dwellingNumber: dwellings.number,
+      tags: sql<
+        string[]
+      >`array(select ${residentTags.tag} from ${residentTags} where ${residentTags.residentId} = ${residents.id} order by ${residentTags.tag})`,
+    })
+    .from(residents)
+    .innerJoin(dwellings, eq(dwellings.id, residents.dwellingId))
+    .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
+    .innerJoin(buildings, eq(buildings.id, residents.buildingId))
+    .innerJoin(areas, eq(areas.id, residents.compoundId))
+    .where(sql`${residents.id} = any(${page})`)
+    .orderBy(asc(residents.namePinyin), asc(residents.id));
+}
+
+/** How many residents a search finds over all its pages: its branches are disjoint, so their counts add up. */
+export async function countResidents(db: DbOrTx, scope: Scope, args: SearchFilters): Promise<number> {
+  const common = commonConditions(scope, args);
+  let total = 0;
+  for (const branch of intentBranches(db, scope, args)) {
+    const [r] = await db
+      .select({ n: count() })
+      .from(residents)
+      .where(and(...common, branch));
+    total += Number(r?.n ?? 0);
+  }
+  return total;
 }
 
 export async function findResidentInScope(
@@ -158,23 +302,34 @@ export async function tagsOf(db: DbOrTx, residentIds: string[]) {
   return map;
 }
 
+/** Sets the stored tags; a tag kept keeps its row, so when and by whom it was first set stay known. */
 export async function replaceTags(
   db: DbOrTx,
   resident: { id: string; streetId: string; communityId: string },
   tokens: string[],
   by: string | null,
 ) {
-  await db.delete(residentTags).where(eq(residentTags.residentId, resident.id));
-  if (tokens.length) {
-    await db.insert(residentTags).values(
-      tokens.map((tag) => ({
-        residentId: resident.id,
-        tag,
-        streetId: resident.streetId,
-        communityId: resident.communityId,
-        createdBy: by,
-      })),
+  await db
+    .delete(residentTags)
+    .where(
+      and(
+        eq(residentTags.residentId, resident.id),
+        tokens.length ? notInArray(residentTags.tag, tokens) : undefined,
+      ),
     );
+  if (tokens.length) {
+    await db
+      .insert(residentTags)
+      .values(
+        tokens.map((tag) => ({
+          residentId: resident.id,
+          tag,
+          streetId: resident.streetId,
+          communityId: resident.communityId,
+          createdBy: by,
+        })),
+      )
+      .onConflictDoNothing();
   }
 }
 
@@ -253,13 +408,20 @@ export async function lockRevealsOf(db: DbOrTx, userId: string) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`linli:reveal:${userId}`}))`);
 }
 
+/** Every kind of reveal counts towards one hourly limit per person: residents' values and owners' phones. */
+const REVEAL_ACTIONS = ['resident.reveal', 'dwelling.reveal'];
+
 /** Reveals by one person in the last hour, counted from the audit log so every instance agrees. */
 export async function revealsSince(db: DbOrTx, userId: string, since: Date) {
   const [r] = await db
     .select({ n: count() })
     .from(auditLog)
     .where(
-      and(eq(auditLog.actorUserId, userId), eq(auditLog.action, 'resident.reveal'), gte(auditLog.at, since)),
+      and(
+        eq(auditLog.actorUserId, userId),
+        inArray(auditLog.action, REVEAL_ACTIONS),
+        gte(auditLog.at, since),
+      ),
     );
   return Number(r?.n ?? 0);
 }
@@ -313,4 +475,98 @@ export async function occupancyOfBuilding(db: DbOrTx, scope: Scope, buildingId: 
       ),
     );
   return { counts, tags, births };
+}
+
+/* ---- Relations, household tags and history (appended; the search code above is kept apart). ---- */
+
+/** Relations still in force on either end of one resident, with both ends' names. */
+export async function relationsOfResident(db: DbOrTx, residentId: string) {
+  const subject = alias(residents, 'subject');
+  const other = alias(residents, 'other');
+  return db
+    .select({ relation: residentRelations, residentName: subject.name, otherResidentName: other.name })
+    .from(residentRelations)
+    .innerJoin(subject, eq(subject.id, residentRelations.residentId))
+    .leftJoin(other, eq(other.id, residentRelations.otherResidentId))
+    .where(
+      and(
+        or(eq(residentRelations.residentId, residentId), eq(residentRelations.otherResidentId, residentId)),
+        isNull(residentRelations.endedAt),
+      ),
+    )
+    .orderBy(asc(residentRelations.createdAt));
+}
+
+export async function insertRelation(db: DbOrTx, row: typeof residentRelations.$inferInsert) {
+  const [created] = await db.insert(residentRelations).values(row).returning();
+  return created!;
+}
+
+/** A relation in force that touches the resident on either end. */
+export async function findRelationOf(db: DbOrTx, residentId: string, relationId: string) {
+  const [row] = await db
+    .select()
+    .from(residentRelations)
+    .where(
+      and(
+        eq(residentRelations.id, relationId),
+        or(eq(residentRelations.residentId, residentId), eq(residentRelations.otherResidentId, residentId)),
+        isNull(residentRelations.endedAt),
+      ),
+    )
+    .for('update');
+  return row ?? null;
+}
+
+export async function endRelation(db: DbOrTx, id: string) {
+  await db
+    .update(residentRelations)
+    .set({ endedAt: new Date(), updatedAt: new Date(), version: sql`${residentRelations.version} + 1` })
+    .where(eq(residentRelations.id, id));
+}
+
+export async function householdTagsOf(db: DbOrTx, householdIds: string[]) {
+  if (householdIds.length === 0) return [];
+  return db.select().from(householdTags).where(inArray(householdTags.householdId, householdIds));
+}
+
+export async function replaceHouseholdTags(
+  db: DbOrTx,
+  household: { id: string; streetId: string; communityId: string },
+  tags: { tag: string; since: string | null; source: string | null }[],
+  by: string | null,
+) {
+  await db.delete(householdTags).where(eq(householdTags.householdId, household.id));
+  if (tags.length) {
+    await db.insert(householdTags).values(
+      tags.map((t) => ({
+        householdId: household.id,
+        ...t,
+        streetId: household.streetId,
+        communityId: household.communityId,
+        createdBy: by,
+      })),
+    );
+  }
+}
+
+/** When the tags of these households changed, from their audit rows. */
+export async function householdTagChanges(db: DbOrTx, householdIds: string[]) {
+  if (householdIds.length === 0) return [];
+  return db
+    .select({ householdId: auditLog.entityId, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.entityType, 'household'),
+        eq(auditLog.action, 'household.tags'),
+        inArray(auditLog.entityId, householdIds),
+      ),
+    );
+}
+
+/** A resident by id without scope: only for the other end of a relation already found in scope. */
+export async function findResidentById(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(residents).where(eq(residents.id, id));
+  return row ?? null;
 }

@@ -2,13 +2,20 @@ import {
   AccessLogEntry,
   BuildingOccupancy,
   DwellingHouseholdsQuery,
+  DwellingOwnerReveal,
+  DwellingOwnerRevealed,
   Household,
+  HouseholdTagsUpdate,
   IdParams,
+  Ok,
   page,
+  RelationParams,
   Resident,
   ResidentCreate,
   ResidentEvent,
   ResidentMoveOut,
+  ResidentRelation,
+  ResidentRelationCreate,
   ResidentSearchQuery,
   ResidentUpdate,
   Revealed,
@@ -18,14 +25,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   buildingOccupancy,
+  createRelation,
   createResident,
+  endResidentRelation,
   getResident,
   listHouseholds,
+  listRelations,
   moveOutResident,
   residentAccessLog,
   residentTimeline,
+  revealDwellingOwner,
   revealResident,
   searchResidentList,
+  setHouseholdTags,
   updateResident,
 } from './registry.service';
 
@@ -143,5 +155,71 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => buildingOccupancy(req.ctx, req.params.id),
+  );
+  app.get(
+    '/api/residents/:id/relations',
+    {
+      schema: {
+        operationId: 'listResidentRelations',
+        tags,
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(ResidentRelation) }) },
+      },
+    },
+    async (req) => ({ items: await listRelations(req.ctx, req.params.id) }),
+  );
+  app.post(
+    '/api/residents/:id/relations',
+    {
+      schema: {
+        operationId: 'createResidentRelation',
+        tags,
+        params: IdParams,
+        body: ResidentRelationCreate,
+        response: { 200: ResidentRelation },
+      },
+    },
+    async (req) => createRelation(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/residents/:id/relations/:relationId/end',
+    {
+      schema: {
+        operationId: 'endResidentRelation',
+        tags,
+        params: RelationParams,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => endResidentRelation(req.ctx, req.params.id, req.params.relationId),
+  );
+  app.patch(
+    '/api/households/:id/tags',
+    {
+      schema: {
+        operationId: 'setHouseholdTags',
+        tags,
+        params: IdParams,
+        body: HouseholdTagsUpdate,
+        response: { 200: Household },
+      },
+    },
+    async (req) => setHouseholdTags(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/dwellings/:id/owner-phone/reveal',
+    {
+      schema: {
+        operationId: 'revealDwellingOwner',
+        tags,
+        params: IdParams,
+        body: DwellingOwnerReveal,
+        response: { 200: DwellingOwnerRevealed },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return revealDwellingOwner(req.ctx, req.params.id, req.body.reason);
+    },
   );
 };

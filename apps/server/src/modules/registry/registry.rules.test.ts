@@ -1,6 +1,13 @@
 import { ageOn, idCheckChar } from '@linli/shared';
 import { describe, expect, it } from 'vitest';
-import { ageOf, birthBounds, classifyQuery, namePinyin } from './registry.rules';
+import {
+  ageOf,
+  birthBounds,
+  classifyQuery,
+  householdHistory,
+  lacksEmergencyContact,
+  namePinyin,
+} from './registry.rules';
 
 const residentId = (birth: string, seq = '123') =>
   `110105${birth}${seq}${idCheckChar(`110105${birth}${seq}`)}`;
@@ -133,5 +140,65 @@ describe('ageOf', () => {
     expect(ageOf('1940-06-15', '2025-06-14')).toBe(84);
     expect(ageOf('1940-06-15', '2025-06-15')).toBe(85);
     expect(ageOf(null, '2025-06-15')).toBeNull();
+  });
+});
+
+describe('lacksEmergencyContact', () => {
+  it('asks a contact of residents of 60 or more tagged living alone, and of no one else', () => {
+    const alone = { tags: ['living_alone'] as const, emergencyContactName: null };
+    expect(lacksEmergencyContact({ ...alone, tags: [...alone.tags], age: 60 })).toBe(true);
+    expect(lacksEmergencyContact({ ...alone, tags: [...alone.tags], age: 59 })).toBe(false);
+    expect(lacksEmergencyContact({ ...alone, tags: [...alone.tags], age: null })).toBe(false);
+    expect(lacksEmergencyContact({ tags: ['living_alone'], age: 80, emergencyContactName: '  ' })).toBe(true);
+    expect(lacksEmergencyContact({ tags: ['living_alone'], age: 80, emergencyContactName: '女儿' })).toBe(
+      false,
+    );
+    expect(lacksEmergencyContact({ tags: ['empty_nest'], age: 80, emergencyContactName: null })).toBe(false);
+  });
+});
+
+describe('householdHistory', () => {
+  it('lists move-in, members joining, leaving and dying, tag changes and move-out, newest first', () => {
+    const at = (d: string) => new Date(`${d}T04:00:00Z`);
+    const events = householdHistory(
+      { movedInAt: '2010-05-01', movedOutAt: '2024-06-01', createdAt: at('2020-01-01') },
+      [
+        {
+          id: 'a',
+          name: '甲',
+          createdAt: at('2020-01-01'),
+          status: 'deceased',
+          movedOutAt: null,
+          deceasedAt: '2023-02-02',
+        },
+        {
+          id: 'b',
+          name: '乙',
+          createdAt: at('2021-03-03'),
+          status: 'moved_out',
+          movedOutAt: '2024-06-01',
+          deceasedAt: null,
+        },
+      ],
+      [at('2022-08-08')],
+    );
+    expect(events.map((e) => `${e.date} ${e.kind} ${e.residentName ?? ''}`.trim())).toEqual([
+      '2024-06-01 moved_out',
+      '2024-06-01 member_moved_out 乙',
+      '2023-02-02 member_died 甲',
+      '2022-08-08 tags_changed',
+      '2021-03-03 member_joined 乙',
+      '2020-01-01 member_joined 甲',
+      '2010-05-01 moved_in',
+    ]);
+  });
+
+  it('falls back to the day the household was registered when it has no move-in date', () => {
+    const events = householdHistory(
+      { movedInAt: null, movedOutAt: null, createdAt: new Date('2024-01-31T20:00:00Z') },
+      [],
+    );
+    // 20:00 UTC is the next morning in Shanghai.
+    expect(events).toEqual([{ date: '2024-02-01', kind: 'moved_in', residentId: null, residentName: null }]);
   });
 });

@@ -1,9 +1,17 @@
 import type { ResidentMoveOut, RevealRequest } from '@linli/shared';
 import {
+  HOUSEHOLD_TAG_CODES,
+  HOUSEHOLD_TAGS,
+  type HouseholdTag,
+  type HouseholdTagCode,
+  type HouseholdTagsUpdate,
+  Id,
   maskIdNumber,
   maskPhone,
   parseResidentId,
   type ResidentCreate,
+  type ResidentRelation,
+  type ResidentRelationCreate,
   type ResidentSearchQuery,
   type ResidentUpdate,
   TAG_CODES,
@@ -34,14 +42,23 @@ import {
   activeIdHashTaken,
   activeMembers,
   auditOfResident,
+  countResidents,
+  endRelation,
   findHouseholdInScope,
+  findRelationOf,
+  findResidentById,
   findResidentInScope,
   householdsOfDwelling,
+  householdTagChanges,
+  householdTagsOf,
   insertHousehold,
+  insertRelation,
   insertResident,
   lockRevealsOf,
   occupancyOfBuilding,
   type ResidentWithAddress,
+  relationsOfResident,
+  replaceHouseholdTags,
   replaceTags,
   residentsOfHouseholds,
   revealsSince,
@@ -55,11 +72,13 @@ import {
   ageOf,
   birthBounds,
   classifyQuery,
+  householdHistory,
   isDerivedTag,
   isSensitiveTag,
+  lacksEmergencyContact,
   namePinyin,
 } from './registry.rules';
-import type { ResidentRow } from './registry.table';
+import type { HouseholdRow, ResidentRow } from './registry.table';
 
 const PLAIN_FIELDS = [
   'name',
@@ -73,12 +92,20 @@ const PLAIN_FIELDS = [
   'selfCare',
   'hukouAddress',
   'emergencyContactName',
+  'ethnicity',
+  'maritalStatus',
+  'politicalStatus',
+  'education',
+  'occupation',
+  'employer',
+  'arrivalReason',
+  'arrivalDate',
   'status',
 ] as const;
 const SECRET_FIELDS = ['idNumber', 'phone', 'health', 'emergencyContactPhone'] as const;
 
 /** Sensitive tags are stored as keyed tokens; this maps both ways for one key. */
-function tagCodec(crypto: FieldCrypto) {
+export function tagCodec(crypto: FieldCrypto) {
   const toToken = (code: TagCode) =>
     isSensitiveTag(code) ? `s:${crypto.hash(`tag:${code}`).slice(0, 24)}` : code;
   const byToken = new Map(TAG_CODES.map((c) => [toToken(c), c]));
@@ -89,12 +116,15 @@ function mayReadSensitive(ctx: ServiceContext) {
   return hasPermission(ctx.actor, 'resident.read_sensitive');
 }
 
-async function present(ctx: ServiceContext, db: DbOrTx, rows: ResidentWithAddress[]) {
+async function present(ctx: ServiceContext, db: DbOrTx, rows: (ResidentWithAddress & { tags?: string[] })[]) {
   const codec = tagCodec(ctx.crypto);
-  const stored = await tagsOf(
-    db,
-    rows.map((r) => r.resident.id),
-  );
+  // A search brings each row's tags with it (one statement); other reads look them up.
+  const stored = rows.every((r) => r.tags)
+    ? new Map(rows.map((r) => [r.resident.id, r.tags!]))
+    : await tagsOf(
+        db,
+        rows.map((r) => r.resident.id),
+      );
   const sensitiveOk = mayReadSensitive(ctx);
   const today = todayInShanghai();
   return rows.map((r) => {
@@ -108,18 +138,63 @@ async function present(ctx: ServiceContext, db: DbOrTx, rows: ResidentWithAddres
 const residentTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
   findResidentInScope(ctx.db, reach, id).then((r) => r?.resident);
 
-export async function searchResidentList(ctx: ServiceContext, q: ResidentSearchQuery) {
-  const scope = authorize(ctx.actor, 'resident.read');
-  const intent = q.q ? classifyQuery(q.q) : null;
-  if (q.tag && isSensitiveTag(q.tag) && !mayReadSensitive(ctx)) {
-    return { items: [], nextCursor: null };
+/** A cursor as nextCursor gave it out (`pinyin|id`); anything else is a bad request, not a database error. */
+function cursorOf(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  const cut = cursor.lastIndexOf('|');
+  const pinyin = cursor.slice(0, cut);
+  const id = cursor.slice(cut + 1);
+  if (cut < 0 || !/^[a-z0-9]*$/.test(pinyin) || !Id.safeParse(id).success) {
+    throw new AppError('request.validation', {}, { issues: [{ path: 'cursor', code: 'invalid_format' }] });
   }
+  return { pinyin, id };
+}
+
+export async function searchResidentList(ctx: ServiceContext, q: ResidentSearchQuery) {
+  const { items, nextCursor } = await searchResidentsWithin(ctx, authorize(ctx.actor, 'resident.read'), q);
+  return { items, nextCursor };
+}
+
+/**
+ * The same search over a scope the caller computed (a ledger's area, or a shared link's), for the
+ * ledgers module. `rows` are the stored rows of the page, for an audited unmasked export only.
+ */
+export async function searchResidentsWithin(ctx: ServiceContext, scope: Scope, q: ResidentSearchQuery) {
+  const args = searchArgsOf(ctx, q);
+  if (!args) return { items: [], rows: [], nextCursor: null };
+  const rows = await searchResidents(ctx.db, scope, {
+    ...args,
+    cursor: cursorOf(q.cursor),
+    limit: q.limit,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1)?.resident;
+  return {
+    items: await present(ctx, ctx.db, page),
+    rows: page,
+    nextCursor: rows.length > q.limit && last ? `${last.namePinyin}|${last.id}` : null,
+  };
+}
+
+/** How many residents `searchResidentsWithin` finds over all its pages. */
+export async function countResidentsWithin(
+  ctx: ServiceContext,
+  scope: Scope,
+  q: Omit<ResidentSearchQuery, 'cursor' | 'limit'>,
+) {
+  const args = searchArgsOf(ctx, q);
+  return args ? countResidents(ctx.db, scope, args) : 0;
+}
+
+/** The query as repository arguments; null when it cannot find anything the caller may see. */
+function searchArgsOf(ctx: ServiceContext, q: Omit<ResidentSearchQuery, 'cursor' | 'limit'>) {
+  const intent = q.q ? classifyQuery(q.q) : null;
+  if (q.tag && isSensitiveTag(q.tag) && !mayReadSensitive(ctx)) return null;
   const today = todayInShanghai();
   const ageMin =
     q.tag && AGE_TAG_MIN[q.tag] !== undefined ? Math.max(AGE_TAG_MIN[q.tag]!, q.ageMin ?? 0) : q.ageMin;
   const bounds = birthBounds(today, ageMin, q.ageMax);
-  const [pinyin, id] = q.cursor?.split('|') ?? [];
-  const rows = await searchResidents(ctx.db, scope, {
+  return {
     intent,
     idNumberHash: intent?.kind === 'id_number' ? ctx.crypto.hash(intent.idNumber) : undefined,
     phoneHash: intent?.kind === 'phone' ? ctx.crypto.hash(intent.phone) : undefined,
@@ -130,14 +205,6 @@ export async function searchResidentList(ctx: ServiceContext, q: ResidentSearchQ
     tagToken: q.tag && !isDerivedTag(q.tag) ? tagCodec(ctx.crypto).toToken(q.tag) : undefined,
     ...bounds,
     status: q.status,
-    cursor: pinyin !== undefined && id ? { pinyin, id } : undefined,
-    limit: q.limit,
-  });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1)?.resident;
-  return {
-    items: await present(ctx, ctx.db, page),
-    nextCursor: rows.length > q.limit && last ? `${last.namePinyin}|${last.id}` : null,
   };
 }
 
@@ -202,7 +269,7 @@ function plainOf(input: Partial<ResidentCreate>) {
   const picked: Record<string, unknown> = {};
   for (const f of PLAIN_FIELDS)
     if (f in input && input[f as keyof typeof input] !== undefined)
-      picked[f] = input[f as keyof typeof input] ?? null;
+      picked[f] = input[f as keyof typeof input] || null;
   return picked as Partial<ResidentRow>;
 }
 
@@ -258,6 +325,7 @@ export async function createResident(ctx: ServiceContext, input: ResidentCreate)
       lastVerifiedBy: ctx.actor.userId,
       createdBy: ctx.actor.userId,
     });
+    assertEmergencyContact(row, input.tags ?? []);
     if (input.dwellingId) await updateHouseholdRow(tx, h.id, { headResidentId: id });
     const tokens = manualTagTokens(ctx.crypto, input.tags);
     if (tokens?.length) await replaceTags(tx, row, tokens, ctx.actor.userId);
@@ -267,7 +335,7 @@ export async function createResident(ctx: ServiceContext, input: ResidentCreate)
       entityId: id,
       scope: row,
       changes: {
-        ...diffFields(null, row as unknown as Record<string, unknown>, PLAIN_FIELDS),
+        ...diffFields(null, row as unknown as Record<string, unknown>, [...PLAIN_FIELDS, 'provenance']),
         ...Object.fromEntries(SECRET_FIELDS.filter((f) => input[f]).map((f) => [f, { to: '[redacted]' }])),
         ...(input.tags?.length && { tags: { to: redactTags(input.tags) } }),
       },
@@ -276,6 +344,18 @@ export async function createResident(ctx: ServiceContext, input: ResidentCreate)
     const created = await findResidentInScope(tx, scope, id);
     return (await present(ctx, tx, [created!]))[0]!;
   });
+}
+
+/** Checked on the row as it will be saved: an edit that removes the contact is refused like one that adds the tag. */
+function assertEmergencyContact(row: ResidentRow, tags: readonly TagCode[]) {
+  const age = ageOf(row.birthDate, todayInShanghai());
+  if (lacksEmergencyContact({ age, tags, emergencyContactName: row.emergencyContactName })) {
+    throw new AppError(
+      'resident.emergency_contact_required',
+      {},
+      { issues: [{ path: 'emergencyContactName', code: 'emergency_contact_required' }] },
+    );
+  }
 }
 
 /** Tag names go into the audit log only when they are not sensitive. */
@@ -323,6 +403,7 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
     const tokens = manualTagTokens(ctx.crypto, keptTags);
     if (tokens) await replaceTags(tx, before, tokens, ctx.actor.userId);
     const after = (await findResidentInScope(tx, scope, id))!;
+    assertEmergencyContact(after.resident, keptTags ?? oldTags);
     const changes = diffFields(
       before as unknown as Record<string, unknown>,
       after.resident as unknown as Record<string, unknown>,
@@ -498,16 +579,16 @@ export async function listHouseholds(ctx: ServiceContext, dwellingId: string) {
   );
   const dwelling = await findDwellingInScope(ctx.db, scope, dwellingId);
   if (!dwelling) throw dwellingNotFound();
-  const list = await householdsOfDwelling(ctx.db, scope, dwellingId);
-  const members = await present(
-    ctx,
-    ctx.db,
-    await residentsOfHouseholds(
-      ctx.db,
-      scope,
-      list.map((h) => h.id),
-    ),
-  );
+  return presentHouseholds(ctx, ctx.db, scope, await householdsOfDwelling(ctx.db, scope, dwellingId));
+}
+
+/** Households with their members, tags (sensitive ones only for those who may see them) and history. */
+async function presentHouseholds(ctx: ServiceContext, db: DbOrTx, scope: Scope, list: HouseholdRow[]) {
+  const ids = list.map((h) => h.id);
+  const tagRows = await householdTagsOf(db, ids);
+  const tagChanges = await householdTagChanges(db, ids);
+  const memberRows = await residentsOfHouseholds(db, scope, ids);
+  const members = await present(ctx, db, memberRows);
   return list.map((h) => {
     const own = members.filter((m) => m.householdId === h.id);
     const head =
@@ -521,6 +602,17 @@ export async function listHouseholds(ctx: ServiceContext, dwellingId: string) {
       phoneMasked: head?.phoneMasked ?? null,
       memberCount: own.filter((m) => m.status === 'active').length,
       members: own,
+      tags: visibleHouseholdTags(
+        ctx,
+        tagRows.filter((t) => t.householdId === h.id),
+      ),
+      history: householdHistory(
+        h,
+        memberRows.filter((m) => m.resident.householdId === h.id).map((m) => m.resident),
+        tagChanges.filter((c) => c.householdId === h.id).map((c) => c.at),
+      ),
+      movedInAt: h.movedInAt,
+      movedOutAt: h.movedOutAt,
       status: h.status,
       version: h.version,
     };
@@ -553,4 +645,266 @@ export async function buildingOccupancy(ctx: ServiceContext, buildingId: string)
       tags: [...(tagMap.get(c.dwellingId) ?? [])],
     })),
   };
+}
+
+/* ---- Household tags ---- */
+
+function householdTagCodec(crypto: FieldCrypto) {
+  const toToken = (code: HouseholdTagCode) =>
+    HOUSEHOLD_TAGS[code].sensitive ? `s:${crypto.hash(`htag:${code}`).slice(0, 24)}` : code;
+  const byToken = new Map(HOUSEHOLD_TAG_CODES.map((c) => [toToken(c), c]));
+  return { toToken, fromToken: (token: string) => byToken.get(token) ?? null };
+}
+
+function visibleHouseholdTags(
+  ctx: ServiceContext,
+  rows: { tag: string; since: string | null; source: string | null }[],
+): HouseholdTag[] {
+  const codec = householdTagCodec(ctx.crypto);
+  const sensitiveOk = mayReadSensitive(ctx);
+  return rows.flatMap((r) => {
+    const code = codec.fromToken(r.tag);
+    return code && (sensitiveOk || !HOUSEHOLD_TAGS[code].sensitive)
+      ? [{ code, since: r.since, source: r.source }]
+      : [];
+  });
+}
+
+const redactHouseholdTags = (codes: HouseholdTagCode[]) =>
+  codes.map((c) => (HOUSEHOLD_TAGS[c].sensitive ? '[redacted]' : c)).sort();
+
+/** Sets a household's tags as a whole, with a date and a source each; sensitive ones need `read_sensitive`. */
+export async function setHouseholdTags(ctx: ServiceContext, householdId: string, input: HouseholdTagsUpdate) {
+  const sensitiveOk = mayReadSensitive(ctx);
+  if (!sensitiveOk && input.tags.some((t) => HOUSEHOLD_TAGS[t.code].sensitive)) {
+    throw new AppError('auth.forbidden');
+  }
+  const scope = await authorizeFor(ctx.actor, 'resident.write', 'household.not_found', (reach) =>
+    findHouseholdInScope(ctx.db, reach, householdId),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const household = await findHouseholdInScope(tx, scope, householdId, { forUpdate: true });
+    if (!household) throw householdNotFound();
+    const grant = assertInScope(scope, household, 'household.not_found');
+    if (household.version !== input.version) {
+      const [current] = await presentHouseholds(ctx, tx, scope, [household]);
+      assertVersion(household, input.version, 'household.version_conflict', () => current);
+    }
+    const codec = householdTagCodec(ctx.crypto);
+    const stored = await householdTagsOf(tx, [householdId]);
+    // Sensitive tags the editor cannot see are not theirs to remove.
+    const hidden = sensitiveOk
+      ? []
+      : stored.filter((r) => {
+          const code = codec.fromToken(r.tag);
+          return code !== null && HOUSEHOLD_TAGS[code].sensitive;
+        });
+    const given = new Map(input.tags.map((t) => [t.code, t]));
+    const next = [
+      ...[...given.values()].map((t) => ({
+        tag: codec.toToken(t.code),
+        since: t.since ?? null,
+        source: t.source || null,
+      })),
+      ...hidden.map((r) => ({ tag: r.tag, since: r.since, source: r.source })),
+    ];
+    await replaceHouseholdTags(tx, household, next, ctx.actor.userId);
+    await updateHouseholdRow(tx, householdId, {});
+    const codesOf = (rows: { tag: string }[]) =>
+      rows.map((r) => codec.fromToken(r.tag)).filter((c): c is HouseholdTagCode => c !== null);
+    await writeAudit(tx, ctx, {
+      action: 'household.tags',
+      entityType: 'household',
+      entityId: householdId,
+      scope: household,
+      changes: {
+        tags: { from: redactHouseholdTags(codesOf(stored)), to: redactHouseholdTags(codesOf(next)) },
+      },
+      delegationId: grant.delegationId,
+    });
+    const updated = (await findHouseholdInScope(tx, scope, householdId))!;
+    return (await presentHouseholds(ctx, tx, scope, [updated]))[0]!;
+  });
+}
+
+/* ---- Relations between residents ---- */
+
+function presentRelation(
+  row: Awaited<ReturnType<typeof relationsOfResident>>[number],
+  pageResidentId: string,
+): ResidentRelation {
+  const r = row.relation;
+  return {
+    id: r.id,
+    kind: r.kind,
+    residentId: r.residentId,
+    residentName: row.residentName,
+    otherResidentId: r.otherResidentId,
+    otherName: row.otherResidentName ?? r.otherName ?? '',
+    otherPhoneMasked: r.otherResidentId ? null : r.otherPhoneMasked,
+    note: r.note,
+    side: r.residentId === pageResidentId ? 'subject' : 'other',
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** Relations in force on both ends: "张三 is the carer of 李四" is listed for 张三 and for 李四. */
+export async function listRelations(ctx: ServiceContext, residentId: string) {
+  await getResident(ctx, residentId);
+  const rows = await relationsOfResident(ctx.db, residentId);
+  return rows.map((r) => presentRelation(r, residentId));
+}
+
+const invalidOther = () =>
+  new AppError(
+    'relation.invalid_other',
+    {},
+    { issues: [{ path: 'otherResidentId', code: 'invalid_other' }] },
+  );
+
+export async function createRelation(ctx: ServiceContext, residentId: string, input: ResidentRelationCreate) {
+  const scope = await authorizeFor(
+    ctx.actor,
+    'resident.write',
+    'resident.not_found',
+    residentTarget(ctx, residentId),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const found = await findResidentInScope(tx, scope, residentId);
+    if (!found) throw residentNotFound();
+    const subject = found.resident;
+    const grant = assertInScope(scope, subject, 'resident.not_found');
+    // The other end must be someone the editor may see, in the same street, and not the resident.
+    const other = input.otherResidentId
+      ? (await findResidentInScope(tx, scope, input.otherResidentId))?.resident
+      : null;
+    if (input.otherResidentId) {
+      if (!other || other.id === subject.id || other.streetId !== subject.streetId) throw invalidOther();
+      if (other.status !== 'active') throw invalidOther();
+    }
+    const phone = other ? null : (input.otherPhone ?? null);
+    const row = await insertRelation(tx, {
+      id: newId(),
+      streetId: subject.streetId,
+      communityId: subject.communityId,
+      residentId: subject.id,
+      kind: input.kind,
+      otherResidentId: other?.id ?? null,
+      otherName: other ? null : (input.otherName ?? null),
+      otherPhoneEnc: phone ? ctx.crypto.encrypt(phone) : null,
+      otherPhoneMasked: phone ? maskPhone(phone) : null,
+      note: input.note || null,
+      createdBy: ctx.actor.userId,
+    });
+    const otherName = other?.name ?? input.otherName ?? '';
+    await auditRelation(tx, ctx, 'resident.relation_add', subject, other ?? null, grant.delegationId, {
+      relation: { to: input.kind },
+      relationId: { to: row.id },
+      subject: { to: subject.name },
+      other: { to: otherName },
+      ...(phone && { otherPhone: { to: maskPhone(phone) } }),
+    });
+    const rows = await relationsOfResident(tx, subject.id);
+    return presentRelation(rows.find((r) => r.relation.id === row.id)!, subject.id);
+  });
+}
+
+/** A relation is ended, not deleted: the timelines of both ends keep when it began and ended. */
+export async function endResidentRelation(ctx: ServiceContext, residentId: string, relationId: string) {
+  const scope = await authorizeFor(
+    ctx.actor,
+    'resident.write',
+    'resident.not_found',
+    residentTarget(ctx, residentId),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const found = await findResidentInScope(tx, scope, residentId);
+    if (!found) throw residentNotFound();
+    const grant = assertInScope(scope, found.resident, 'resident.not_found');
+    const relation = await findRelationOf(tx, residentId, relationId);
+    if (!relation) throw new AppError('relation.not_found');
+    const [listed] = (await relationsOfResident(tx, residentId)).filter((r) => r.relation.id === relationId);
+    await endRelation(tx, relationId);
+    const subjectRow =
+      relation.residentId === residentId
+        ? found.resident
+        : ((await findResidentById(tx, relation.residentId)) ?? found.resident);
+    const otherRow = relation.otherResidentId ? await findResidentById(tx, relation.otherResidentId) : null;
+    await auditRelation(tx, ctx, 'resident.relation_end', subjectRow, otherRow, grant.delegationId, {
+      relation: { from: relation.kind },
+      relationId: { from: relationId },
+      subject: { from: listed?.residentName ?? subjectRow.name },
+      other: { from: listed?.otherResidentName ?? relation.otherName ?? '' },
+    });
+    return { ok: true as const };
+  });
+}
+
+/** One audit row per resident end, so the relation shows in both timelines. */
+async function auditRelation(
+  tx: DbOrTx,
+  ctx: ServiceContext,
+  action: string,
+  subject: ResidentRow,
+  other: ResidentRow | null,
+  delegationId: string | null | undefined,
+  changes: Record<string, { from?: unknown; to?: unknown }>,
+) {
+  for (const end of other ? [subject, other] : [subject]) {
+    await recordResidentEvent(tx, ctx, { resident: end, action, changes, delegationId });
+  }
+}
+
+/* ---- Timeline ---- */
+
+/**
+ * Appends an entry to a resident's timeline, inside the caller's transaction. For later modules (visits,
+ * cases, campaign outcomes) and the import and merge jobs: `action` is `<module>.<event>`, `changes` holds
+ * no clear sensitive value (mask it or write '[redacted]').
+ */
+export async function recordResidentEvent(
+  tx: DbOrTx,
+  ctx: ServiceContext,
+  event: {
+    resident: { id: string; streetId: string; communityId: string };
+    action: string;
+    changes?: Record<string, { from?: unknown; to?: unknown }> | null;
+    reason?: string | null;
+    delegationId?: string | null;
+  },
+) {
+  await writeAudit(tx, ctx, {
+    action: event.action,
+    entityType: 'resident',
+    entityId: event.resident.id,
+    scope: event.resident,
+    changes: event.changes ?? null,
+    reason: event.reason ?? null,
+    delegationId: event.delegationId ?? null,
+  });
+}
+
+/** The owner's or landlord's phone of a dwelling in clear: same permission, reason and hourly limit as residents. */
+export async function revealDwellingOwner(ctx: ServiceContext, dwellingId: string, reason: string) {
+  const scope = await authorizeFor(ctx.actor, 'resident.reveal', 'dwelling.not_found', (reach) =>
+    findDwellingInScope(ctx.db, reach, dwellingId),
+  );
+  if (!ctx.actor.userId) throw dwellingNotFound();
+  return ctx.db.transaction(async (tx) => {
+    const dwelling = await findDwellingInScope(tx, scope, dwellingId);
+    if (!dwelling) throw dwellingNotFound();
+    await lockRevealsOf(tx, ctx.actor.userId!);
+    const since = new Date(Date.now() - 3_600_000);
+    if ((await revealsSince(tx, ctx.actor.userId!, since)) >= ctx.config.revealLimitPerHour) {
+      throw revealLimit(ctx.config.revealLimitPerHour);
+    }
+    await recordSensitiveRead(tx, ctx, {
+      entityType: 'dwelling',
+      entityId: dwellingId,
+      fields: ['ownerPhone'],
+      reason,
+      scope: dwelling,
+    });
+    return { ownerPhone: dwelling.ownerPhoneEnc ? ctx.crypto.decrypt(dwelling.ownerPhoneEnc) : null };
+  });
 }

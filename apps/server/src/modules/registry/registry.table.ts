@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   date,
   foreignKey,
   index,
@@ -39,6 +40,14 @@ export const households = pgTable(
     index('households_community_idx').on(t.communityId),
   ],
 );
+
+/**
+ * The overlapping two-character pieces of a name, as an immutable expression: the pairs from the first
+ * character and those from the second (王秀英 → {王秀, 英, 秀英, ''}). The search repeats this exact
+ * expression so PostgreSQL matches it to `residents_name_bigrams_idx`.
+ */
+export const nameBigramsOf = (name: AnyPgColumn) =>
+  sql`array_cat(string_to_array(regexp_replace(${name}, '(..)', '\\1,', 'g'), ','), string_to_array(regexp_replace(substr(${name}, 2), '(..)', '\\1,', 'g'), ','))`;
 
 /**
  * 实有人口. Sensitive values are stored encrypted (`*_enc`), with a keyed hash for exact lookup
@@ -82,9 +91,35 @@ export const residents = pgTable(
     emergencyContactName: text('emergency_contact_name'),
     emergencyContactPhoneEnc: text('emergency_contact_phone_enc'),
     emergencyContactPhoneMasked: text('emergency_contact_phone_masked'),
-    status: text('status', { enum: ['active', 'moved_out', 'deceased'] })
+    /** GB/T 3304 two-digit code. */
+    ethnicity: text('ethnicity'),
+    maritalStatus: text('marital_status', { enum: ['unmarried', 'married', 'divorced', 'widowed'] }),
+    politicalStatus: text('political_status', {
+      enum: ['cpc_member', 'cpc_probationary', 'cyl_member', 'democratic_party', 'non_partisan', 'masses'],
+    }),
+    education: text('education', {
+      enum: [
+        'none',
+        'primary',
+        'junior_secondary',
+        'senior_secondary',
+        'vocational',
+        'college',
+        'bachelor',
+        'postgraduate',
+      ],
+    }),
+    occupation: text('occupation'),
+    employer: text('employer'),
+    arrivalReason: text('arrival_reason', {
+      enum: ['work', 'business', 'family', 'study', 'marriage', 'other'],
+    }),
+    arrivalDate: date('arrival_date', { mode: 'string' }),
+    status: text('status', { enum: ['active', 'moved_out', 'deceased', 'merged'] })
       .notNull()
       .default('active'),
+    /** Set with status `merged`: the record this duplicate was merged into (kept, never deleted). */
+    mergedIntoId: uuid('merged_into_id'),
     movedOutAt: date('moved_out_at', { mode: 'string' }),
     movedOutTo: text('moved_out_to'),
     deceasedAt: date('deceased_at', { mode: 'string' }),
@@ -103,6 +138,7 @@ export const residents = pgTable(
     index('residents_street_order_idx').on(t.streetId, t.status, t.namePinyin, t.id),
     index('residents_dwelling_idx').on(t.dwellingId),
     index('residents_household_idx').on(t.householdId),
+    index('residents_merged_into_idx').on(t.mergedIntoId),
     index('residents_building_idx').on(t.buildingId),
     index('residents_birth_idx').on(t.communityId, t.birthDate),
     index('residents_phone_tail_idx').on(t.phoneTail),
@@ -110,6 +146,9 @@ export const residents = pgTable(
     index('residents_initials_idx').using('btree', t.nameInitials.op('text_pattern_ops')),
     index('residents_pinyin_idx').using('btree', t.namePinyin.op('text_pattern_ops')),
     index('residents_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('residents_compound_order_idx').on(t.compoundId, t.status, t.namePinyin, t.id),
+    // Trigrams cannot serve a two-character fragment (秀英); the name's two-character pieces can.
+    index('residents_name_bigrams_idx').using('gin', nameBigramsOf(t.name)),
     // One active registration per person; moved-out and deceased records keep their history.
     uniqueIndex('residents_id_hash_active_uq').on(t.idNumberHash).where(sql`${t.status} = 'active'`),
   ],
@@ -137,5 +176,57 @@ export const residentTags = pgTable(
   ],
 );
 
+/**
+ * Relations between people (carer, guardian, landlord …): recorded on one resident, the other end being
+ * another resident of the same street or a person named in free text (phone stored encrypted).
+ */
+export const residentRelations = pgTable(
+  'resident_relations',
+  {
+    id: uuid('id').primaryKey(),
+    streetId: uuid('street_id').notNull(),
+    communityId: uuid('community_id').notNull(),
+    residentId: uuid('resident_id').notNull(),
+    kind: text('kind', {
+      enum: ['carer', 'emergency_contact', 'guardian', 'landlord', 'relative', 'other'],
+    }).notNull(),
+    otherResidentId: uuid('other_resident_id'),
+    otherName: text('other_name'),
+    otherPhoneEnc: text('other_phone_enc'),
+    otherPhoneMasked: text('other_phone_masked'),
+    note: text('note'),
+    endedAt: timestamptz('ended_at'),
+    ...rowMeta(),
+  },
+  (t) => [
+    // The service keeps both ends in one street; the street id is here for scoping like every table.
+    foreignKey({ columns: [t.residentId], foreignColumns: [residents.id] }),
+    foreignKey({ columns: [t.otherResidentId], foreignColumns: [residents.id] }),
+    index('resident_relations_resident_idx').on(t.residentId),
+    index('resident_relations_other_idx').on(t.otherResidentId),
+  ],
+);
+
+/** Household tags (独居户, 低保户 …); sensitive ones stored as keyed tokens, like resident tags. */
+export const householdTags = pgTable(
+  'household_tags',
+  {
+    householdId: uuid('household_id').notNull(),
+    tag: text('tag').notNull(),
+    streetId: uuid('street_id').notNull(),
+    communityId: uuid('community_id').notNull(),
+    since: date('since', { mode: 'string' }),
+    source: text('source'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.householdId, t.tag] }),
+    index('household_tags_tag_idx').on(t.tag, t.communityId),
+    foreignKey({ columns: [t.householdId], foreignColumns: [households.id] }),
+  ],
+);
+
 export type HouseholdRow = typeof households.$inferSelect;
+export type RelationRow = typeof residentRelations.$inferSelect;
 export type ResidentRow = typeof residents.$inferSelect;
