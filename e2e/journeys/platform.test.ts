@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chooseOption } from '../support/antd';
-import { launchBrowser, newChineseContext, screenshot } from '../support/browser';
-import { type RunningServer, startServer } from '../support/server';
+import { screenshot } from '../support/browser';
+import { signIn, useJourney } from '../support/journey';
 
 /** Unique per run, so the journey also passes against a PostgreSQL that kept the last run's data. */
 const RUN = Date.now().toString(36).slice(-5);
@@ -18,33 +17,11 @@ function beijingDate(offsetDays = 0): string {
 }
 
 describe('platform journey (community secretary, Chinese UI)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await newChineseContext(browser, server.url);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const journey = useJourney();
 
   it('signs in and sees the modules the secretary may use', async () => {
-    await page.goto('/');
-    await page.waitForURL('**/login');
-    await page.getByTestId('login-username').fill('community_admin');
-    await page.getByTestId('login-password').fill('linli-demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('nav-areas').waitFor();
+    const { page } = journey;
+    await signIn(page, 'community_admin', { waitFor: 'nav-areas', from: '/' });
     expect(await page.getByTestId('nav-areas').textContent()).toBe('区域与楼栋');
     for (const module of ['users', 'delegations', 'tokens', 'audit']) {
       expect(await page.getByTestId(`nav-${module}`).isVisible()).toBe(true);
@@ -52,6 +29,7 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('adds a compound to the community', async () => {
+    const { page } = journey;
     await page.getByTestId('nav-areas').click();
     const community = page.getByTestId('area-node').filter({ hasText: '梅园居民区' });
     await community.click();
@@ -68,6 +46,7 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('creates a building of 6 floors × 2 entrances × 2 dwellings and sees its 24 dwellings on the grid', async () => {
+    const { page } = journey;
     await page.getByTestId('building-create').click();
     await page.getByTestId('building-name').fill(BUILDING);
     await page.getByTestId('building-floors').fill('6');
@@ -87,6 +66,7 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('delegates the community to a worker as acting secretary for a week', async () => {
+    const { page } = journey;
     await page.getByTestId('nav-delegations').click();
     await page.getByTestId('delegation-create').click();
 
@@ -111,6 +91,7 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('finds the delegation in the audit log', async () => {
+    const { page } = journey;
     await page.getByTestId('nav-audit').click();
     const entry = page.locator('[data-testid="audit-action"][data-action="delegation.create"]').first();
     await entry.waitFor();
@@ -127,6 +108,7 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('switches the console to English', async () => {
+    const { page } = journey;
     await page.getByTestId('user-menu').click();
     await page.getByTestId('menu-language-en-US').click();
     await expect.poll(() => page.getByTestId('nav-audit').textContent()).toBe('Audit log');
@@ -136,6 +118,6 @@ describe('platform journey (community secretary, Chinese UI)', () => {
   });
 
   it('raised no uncaught errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(journey.pageErrors).toEqual([]);
   });
 });

@@ -1,62 +1,23 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseOption } from '../support/antd';
-import { launchBrowser, newChineseContext, screenshot } from '../support/browser';
-import { type RunningServer, startServer } from '../support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chooseOption, inputOf } from '../support/antd';
+import { screenshot } from '../support/browser';
+import { api, signIn, useJourney } from '../support/journey';
 
 /** Unique per run, so the journey also passes against a PostgreSQL that kept the last run's data. */
 const RUN = Date.now().toString(36).slice(-5);
 const NEW_PHONE = '13900001234';
 const REASON = `核对高龄津贴申请材料（${RUN}）`;
 
-/** antd puts a test id either on the <input> itself or on its wrapper, depending on the component. */
-async function inputOf(page: Page, testId: string): Promise<Locator> {
-  const element = page.getByTestId(testId).first();
-  const tag = await element.evaluate((node) => node.tagName);
-  return tag === 'INPUT' || tag === 'TEXTAREA' ? element : element.locator('input').first();
-}
-
-/** Reads JSON from the API with the page's own session (for facts the UI does not print, e.g. ids). */
-function apiGet<T>(page: Page, path: string): Promise<T> {
-  return page.evaluate(async (url) => {
-    const response = await fetch(url, { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new Error(`${url}: ${response.status}`);
-    return response.json();
-  }, path) as Promise<T>;
-}
-
 describe('registry journey (community worker, Chinese UI)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const journey = useJourney();
   let name = '';
   let address = '';
   let residentId = '';
 
-  beforeAll(async () => {
-    // LINLI_E2E_URL points the journey at a server already running (for quicker iterations by hand).
-    const url = process.env.LINLI_E2E_URL;
-    server = url ? { url, output: () => '', stop: async () => {} } : await startServer();
-    browser = await launchBrowser();
-    context = await newChineseContext(browser, server.url);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('signs in as a worker and opens the residents module', async () => {
-    await page.goto('/login');
-    await page.getByTestId('login-username').fill('worker');
-    await page.getByTestId('login-password').fill('linli-demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('nav-residents').waitFor();
+    const { page } = journey;
+    await signIn(page, 'worker', { waitFor: 'nav-residents' });
     expect(await page.getByTestId('nav-residents').textContent()).toBe('居民');
     await page.getByTestId('nav-residents').click();
     await page.getByTestId('resident-search').waitFor();
@@ -68,6 +29,7 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('lists residents of 80 and over who live alone', async () => {
+    const { page } = journey;
     await chooseOption(page, 'resident-filter-tag', '独居');
     await (await inputOf(page, 'resident-filter-age-min')).fill('80');
     await page.getByTestId('resident-filter-age-max').first().click();
@@ -100,6 +62,7 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('finds the same person by typing the name', async () => {
+    const { page } = journey;
     await page.goto('/residents');
     const search = await inputOf(page, 'resident-search');
     await search.fill(name);
@@ -121,7 +84,8 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('shows the dwelling on the building grid and opens its household', async () => {
-    const resident = await apiGet<{ dwellingId: string }>(page, `/api/residents/${residentId}`);
+    const { page } = journey;
+    const resident = await api<{ dwellingId: string }>(page, 'GET', `/api/residents/${residentId}`);
     const showInBuilding = page.getByTestId('resident-show-in-building');
     if ((await showInBuilding.count()) > 0) {
       await showInBuilding.click();
@@ -151,6 +115,7 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('changes the phone number and sees it in the history', async () => {
+    const { page } = journey;
     await page.getByTestId('resident-edit').click();
     await page.getByTestId('resident-edit-form').waitFor();
     await (await inputOf(page, 'resident-form-phone')).fill(NEW_PHONE);
@@ -164,6 +129,7 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('reveals the ID number with a reason and finds the look in the access log', async () => {
+    const { page } = journey;
     await page.getByTestId('resident-reveal').click();
     await page.getByTestId('reveal-form').waitFor();
     // Nothing is revealed without a reason.
@@ -190,7 +156,7 @@ describe('registry journey (community worker, Chinese UI)', () => {
   });
 
   it('raised no uncaught errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(journey.pageErrors).toEqual([]);
   });
 });
 
@@ -201,14 +167,15 @@ interface TreeNode {
 
 /** The building holding a dwelling, looked up through the area API the console already uses. */
 async function findBuildingOf(page: Page, dwellingId: string): Promise<string> {
-  const tree = await apiGet<{ nodes: TreeNode[] }>(page, '/api/areas/tree');
+  const tree = await api<{ nodes: TreeNode[] }>(page, 'GET', '/api/areas/tree');
   for (const compound of tree.nodes.filter((node) => node.kind === 'compound')) {
-    const buildings = await apiGet<{ items: { id: string }[] }>(
+    const buildings = await api<{ items: { id: string }[] }>(
       page,
+      'GET',
       `/api/buildings?compoundId=${compound.id}`,
     );
     for (const building of buildings.items) {
-      const detail = await apiGet<{ dwellings: { id: string }[] }>(page, `/api/buildings/${building.id}`);
+      const detail = await api<{ dwellings: { id: string }[] }>(page, 'GET', `/api/buildings/${building.id}`);
       if (detail.dwellings.some((dwelling) => dwelling.id === dwellingId)) return building.id;
     }
   }

@@ -26,3 +26,18 @@ function visiblePopupOption(page: Page, text: string): Locator {
     .filter({ hasText: text })
     .first();
 }
+
+/** antd puts a test id either on the <input> itself or on its wrapper, depending on the component. */
+export async function inputOf(page: Page, testId: string): Promise<Locator> {
+  const element = page.getByTestId(testId).first();
+  const tag = await element.evaluate((node) => node.tagName);
+  return tag === 'INPUT' || tag === 'TEXTAREA' ? element : element.locator('input').first();
+}
+
+/** Confirms the antd Popconfirm currently open (its OK button reads 确 定 in Chinese, OK in English). */
+export async function confirmPopconfirm(page: Page): Promise<void> {
+  await page
+    .locator('.ant-popconfirm')
+    .getByRole('button', { name: /确\s*定|OK/ })
+    .click();
+}
