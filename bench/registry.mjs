@@ -669,7 +669,8 @@ function markdownSection(report) {
         : ''),
     `- Load average (1, 5, 15 min) ${m.loadAverageAtStart.join(' / ')} at start, ${report.loadAverageBefore.join(' / ')} before measuring, ` +
       `${report.loadAverageAfter.join(' / ')} after it (${m.nproc} CPUs).` +
-      (Math.max(report.loadAverageBefore[0], report.loadAverageAfter[0]) > m.nproc
+      // The load after measuring includes this benchmark's own server, database and load generator.
+      (report.loadAverageBefore[0] > m.nproc
         ? ' **Busy machine**: the load was above the number of CPUs, so other work shared them with the server, ' +
           'PostgreSQL and the load generator; every latency below is inflated and noisy, and should be taken again on a ' +
           'quiet machine. The "pages" column and the plans do not depend on the load.'
