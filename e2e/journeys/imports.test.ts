@@ -58,7 +58,8 @@ describe('ledger import journey (community secretary, Chinese UI)', () => {
       `丙${RUN},${compoundName},7号楼,201,${bad},13700003333`,
     ].join('\r\n');
     await page.getByTestId('nav-imports').click();
-    await page.locator('input[type=file]').setInputFiles({
+    // The drop zone stays disabled until the community list has loaded; a file given earlier is ignored.
+    await page.locator('input[type=file]:not([disabled])').setInputFiles({
       name: '台账.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv, 'utf8'),

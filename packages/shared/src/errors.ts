@@ -181,6 +181,11 @@ export const ERRORS = {
     zh: '本社区已有同名模板',
     en: 'This community already has a template with that name',
   },
+  'import.create_places_forbidden': {
+    status: 403,
+    zh: '导入时新建楼栋或房屋需要本社区的“楼栋管理”权限；请改为跳过，或请有权限的人操作',
+    en: 'Creating buildings or dwellings during an import needs the building management permission in this community; skip them, or ask someone who has it',
+  },
   'household.not_found': { status: 404, zh: '户不存在', en: 'Household not found' },
   'dedupe.merge_not_found': { status: 404, zh: '合并记录不存在', en: 'Merge record not found' },
   'dedupe.survivor_not_active': {

@@ -23,6 +23,16 @@ export const IMPORT_FIELDS = [
   'relationToHead',
   'hukouAddress',
   'residenceType',
+  'ethnicity',
+  'maritalStatus',
+  'politicalStatus',
+  'education',
+  'occupation',
+  'employer',
+  'arrivalReason',
+  'arrivalDate',
+  'emergencyContactName',
+  'emergencyContactPhone',
 ] as const;
 export const ImportField = z.enum(IMPORT_FIELDS);
 export type ImportField = z.infer<typeof ImportField>;
@@ -80,6 +90,22 @@ export const IMPORT_PROBLEMS = {
     zh: '已在册，按所选方式跳过',
     en: 'Already registered; skipped as chosen',
   },
+  value_ignored: {
+    zh: '无法识别的取值“{value}”，该项留空',
+    en: 'Unrecognised value “{value}”; left empty',
+  },
+  date_ignored: {
+    zh: '日期无法识别或晚于今天，该项留空',
+    en: 'The date cannot be read or is in the future; left empty',
+  },
+  contact_phone_ignored: {
+    zh: '紧急联系电话应为 11 位手机号，该项留空',
+    en: 'The emergency contact phone is not an 11-digit mobile number; left empty',
+  },
+  emergency_contact_missing: {
+    zh: '独居且年满 60 岁，缺少紧急联系人（登记册要求填写，请尽快补录）',
+    en: 'Lives alone and is 60 or older but has no emergency contact (the register requires one; add it soon)',
+  },
 } as const;
 export type ImportProblemCode = keyof typeof IMPORT_PROBLEMS;
 export const ImportProblemCodeSchema = z.enum(
@@ -120,6 +146,8 @@ export const ImportPreviewRow = z.object({
   idNumberMasked: z.string().nullable(),
   phoneMasked: z.string().nullable(),
   address: z.string().nullable(),
+  /** Set when the row's address is one the commit creates (chosen in the unknown places). */
+  createsPlace: z.enum(['building', 'dwelling']).nullable(),
   relationToHead: z.string().nullable(),
   tags: z.array(z.string()),
   problems: z.array(ImportProblem),
@@ -153,6 +181,10 @@ export const ImportJob = z.object({
   finishedAt: z.string().nullable(),
   /** True while the parsed rows are still kept (encrypted) for preview and commit. */
   hasRows: z.boolean(),
+  /** Keys of the unknown places chosen for creation (see ImportUnknownPlace). */
+  createPlaces: z.array(z.string()),
+  buildingsCreated: z.number().int(),
+  dwellingsCreated: z.number().int(),
   version: z.number().int(),
 });
 export type ImportJob = z.infer<typeof ImportJob>;
@@ -169,6 +201,28 @@ export const ImportMappingUpdate = z.strictObject({
 });
 
 export const ImportCommit = z.strictObject({ version: Version });
+
+/**
+ * An address of the file the register does not hold, in a compound it does: a building (created with
+ * entrances and exactly the dwellings the file names) or one dwelling of an existing building and
+ * entrance. `key` is opaque, made by the server; the choice is stored on the job as the keys to create.
+ */
+export const ImportUnknownPlace = z.object({
+  key: z.string(),
+  kind: z.enum(['building', 'dwelling']),
+  label: z.string(),
+  /** Dwellings the choice would create (a new building's, or 1). */
+  dwellings: z.number().int(),
+  rows: z.number().int(),
+  create: z.boolean(),
+});
+export type ImportUnknownPlace = z.infer<typeof ImportUnknownPlace>;
+
+/** Keys of unknown places to create at commit; a place left out is skipped with its rows. */
+export const ImportPlacesUpdate = z.strictObject({
+  version: Version,
+  createPlaces: z.array(plainString(300)).max(2000),
+});
 
 export const ImportPreviewQuery = z.strictObject({
   onlyProblems: z
@@ -189,6 +243,12 @@ export const ImportPreview = z.object({
   }),
   /** Rows with unknown dwellings, per building as written, so the user sees what to fix. */
   unknownBuildings: z.array(z.object({ label: z.string(), rows: z.number().int() })),
+  /** Unknown buildings and dwellings of known compounds, each with the choice made (create or skip). */
+  unknownPlaces: z.array(ImportUnknownPlace),
+  /** Whether the caller may choose "create" (building.manage in the community). */
+  mayCreatePlaces: z.boolean(),
+  /** What the commit would create, with the choices as they stand. */
+  toCreate: z.object({ buildings: z.number().int(), dwellings: z.number().int() }),
   rows: z.array(ImportPreviewRow),
   filtered: z.number().int(),
 });

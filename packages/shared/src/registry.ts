@@ -175,6 +175,9 @@ export const ResidentSearchQuery = z.strictObject({
   compoundId: Id.optional(),
   buildingId: Id.optional(),
   dwellingId: Id.optional(),
+  /** Residents of the grid's buildings (网格). A grid beyond the caller's scope finds no one, like a compound. */
+  gridId: Id.optional(),
+  residenceType: z.enum(RESIDENCE_TYPES).optional(),
   tag: TagCodeSchema.optional(),
   ageMin: z.coerce.number().int().min(0).max(130).optional(),
   ageMax: z.coerce.number().int().min(0).max(130).optional(),

@@ -6,6 +6,7 @@ import {
   type ImportPreviewRow,
   type ImportProblem,
   type ImportReportRow,
+  type ImportUnknownPlace,
   importProblemMessage,
 } from '@linli/shared';
 import {
@@ -49,6 +50,7 @@ import {
   useImports,
   useImportTemplates,
   useUpdateMapping,
+  useUpdatePlaces,
 } from './imports.api';
 
 const PAGE = 50;
@@ -352,6 +354,100 @@ function MappingEditor({ job }: { job: ImportJob }) {
   );
 }
 
+/**
+ * Create or skip, per building or dwelling of a known compound the register lacks. "Create" is offered
+ * only to those who may manage buildings in the community; the server checks it again.
+ */
+function PlacesChoice({
+  job,
+  places,
+  mayCreate,
+}: {
+  job: ImportJob;
+  places: ImportUnknownPlace[];
+  mayCreate: boolean;
+}) {
+  const { t } = useTranslation();
+  const notifyError = useNotifyError();
+  const update = useUpdatePlaces(job.id);
+  const savedKey = JSON.stringify(job.createPlaces);
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set(job.createPlaces));
+  // Reset when the saved choice changes by value (a refetched job is a new array with the same keys).
+  useEffect(() => setChosen(new Set(JSON.parse(savedKey) as string[])), [savedKey]);
+  const saved = new Set(job.createPlaces);
+  const dirty = places.some((p) => chosen.has(p.key) !== saved.has(p.key));
+  const set = (key: string, create: boolean) => {
+    const next = new Set(chosen);
+    if (create) next.add(key);
+    else next.delete(key);
+    setChosen(next);
+  };
+  const blocked = !mayCreate && places.some((p) => saved.has(p.key));
+
+  return (
+    <Card size="small" title={t('imports.unknownPlaces')} data-testid="import-places">
+      <Flex vertical gap={12}>
+        {!mayCreate && <Alert type="info" showIcon message={t('imports.placesNoPermission')} />}
+        {blocked && <Alert type="warning" showIcon message={t('imports.placesChosenByOther')} />}
+        <Table<ImportUnknownPlace>
+          size="small"
+          rowKey="key"
+          pagination={places.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+          dataSource={places}
+          columns={[
+            {
+              key: 'kind',
+              title: t('imports.placeKind'),
+              width: 90,
+              render: (_, p) => <Tag>{t(`imports.placeKinds.${p.kind}`)}</Tag>,
+            },
+            { key: 'label', title: t('imports.address'), dataIndex: 'label' },
+            { key: 'dwellings', title: t('imports.placeDwellings'), dataIndex: 'dwellings', width: 110 },
+            { key: 'rows', title: t('imports.placeRows'), dataIndex: 'rows', width: 90 },
+            {
+              key: 'choice',
+              title: t('imports.action'),
+              width: 170,
+              render: (_, p, index) => (
+                <Radio.Group
+                  size="small"
+                  optionType="button"
+                  value={chosen.has(p.key) ? 'create' : 'skip'}
+                  onChange={(e) => set(p.key, e.target.value === 'create')}
+                  options={[
+                    { value: 'create', label: t('imports.placeCreate'), disabled: !mayCreate },
+                    { value: 'skip', label: t('imports.placeSkip') },
+                  ]}
+                  data-testid={`import-place-${index}`}
+                />
+              ),
+            },
+          ]}
+        />
+        <Space>
+          <Button
+            type="primary"
+            disabled={!dirty && !blocked}
+            loading={update.isPending}
+            onClick={() =>
+              update.mutate(
+                {
+                  version: job.version,
+                  createPlaces: mayCreate ? places.filter((p) => chosen.has(p.key)).map((p) => p.key) : [],
+                },
+                { onError: notifyError },
+              )
+            }
+            data-testid="import-apply-places"
+          >
+            {t('imports.applyPlaces')}
+          </Button>
+        </Space>
+      </Flex>
+    </Card>
+  );
+}
+
 function PreviewStep({ job, onCancel }: { job: ImportJob; onCancel: () => void }) {
   const { t } = useTranslation();
   const notifyError = useNotifyError();
@@ -377,13 +473,39 @@ function PreviewStep({ job, onCancel }: { job: ImportJob; onCancel: () => void }
     { key: 'id', title: t('imports.fields.idNumber'), render: (_, r) => r.idNumberMasked ?? '' },
     { key: 'birth', title: t('imports.fields.birthDate'), render: (_, r) => r.birthDate ?? '' },
     { key: 'phone', title: t('imports.fields.phone'), render: (_, r) => r.phoneMasked ?? '' },
-    { key: 'address', title: t('imports.address'), render: (_, r) => r.address ?? '' },
+    {
+      key: 'address',
+      title: t('imports.address'),
+      render: (_, r) => (
+        <>
+          {r.address ?? ''}
+          {r.createsPlace && (
+            <Tag color="gold" style={{ marginLeft: 6 }}>
+              {t(`imports.newPlace.${r.createsPlace}`)}
+            </Tag>
+          )}
+        </>
+      ),
+    },
     {
       key: 'problems',
       title: t('imports.problems'),
       render: (_, r) => <ProblemList problems={r.problems} />,
     },
   ];
+  const toCreate = preview.data?.toCreate;
+  const confirm = [
+    t('imports.commitConfirm', {
+      create: summary?.create ?? 0,
+      update: summary?.update ?? 0,
+      skip: summary?.skip ?? 0,
+    }),
+    toCreate?.dwellings
+      ? t('imports.commitConfirmPlaces', { buildings: toCreate.buildings, dwellings: toCreate.dwellings })
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <Flex vertical gap={16}>
@@ -399,7 +521,20 @@ function PreviewStep({ job, onCancel }: { job: ImportJob; onCancel: () => void }
           <Statistic title={t('imports.summary.update')} value={summary.update} />
           <Statistic title={t('imports.summary.skip')} value={summary.skip} />
           <Statistic title={t('imports.summary.withProblems')} value={summary.withProblems} />
+          {!!toCreate?.dwellings && (
+            <>
+              <Statistic title={t('imports.summary.buildings')} value={toCreate.buildings} />
+              <Statistic title={t('imports.summary.dwellings')} value={toCreate.dwellings} />
+            </>
+          )}
         </Space>
+      )}
+      {(preview.data?.unknownPlaces.length ?? 0) > 0 && (
+        <PlacesChoice
+          job={job}
+          places={preview.data!.unknownPlaces}
+          mayCreate={preview.data!.mayCreatePlaces}
+        />
       )}
       {(preview.data?.unknownBuildings.length ?? 0) > 0 && (
         <Alert
@@ -440,14 +575,7 @@ function PreviewStep({ job, onCancel }: { job: ImportJob; onCancel: () => void }
         data-testid="import-preview"
       />
       <Space>
-        <Popconfirm
-          title={t('imports.commitConfirm', {
-            create: summary?.create ?? 0,
-            update: summary?.update ?? 0,
-            skip: summary?.skip ?? 0,
-          })}
-          onConfirm={() => commit.mutate(job.version, { onError: notifyError })}
-        >
+        <Popconfirm title={confirm} onConfirm={() => commit.mutate(job.version, { onError: notifyError })}>
           <Button
             type="primary"
             disabled={!summary || summary.create + summary.update === 0}
@@ -518,6 +646,11 @@ function ReportStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
       <Result
         status="success"
         title={t('imports.done', { created: job.created, updated: job.updated, skipped: job.skipped })}
+        subTitle={
+          job.dwellingsCreated
+            ? t('imports.donePlaces', { buildings: job.buildingsCreated, dwellings: job.dwellingsCreated })
+            : undefined
+        }
         extra={
           <Space>
             <Button

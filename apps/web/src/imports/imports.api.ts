@@ -1,6 +1,7 @@
 import {
   ImportJob,
   type ImportMappingUpdate,
+  type ImportPlacesUpdate,
   ImportPreview,
   ImportReportRow,
   ImportTemplate,
@@ -13,6 +14,7 @@ import { currentLocale, i18n } from '../i18n/i18n';
 
 export type ImportMappingBody = z.input<typeof ImportMappingUpdate>;
 export type ImportTemplateBody = z.input<typeof ImportTemplateCreate>;
+export type ImportPlacesBody = z.input<typeof ImportPlacesUpdate>;
 
 export const importKeys = {
   all: ['imports'] as const,
@@ -83,6 +85,18 @@ export function useUpdateMapping(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: ImportMappingBody) => api.patch(`/api/imports/${id}`, ImportJob, body),
+    onSuccess: (job) => {
+      queryClient.setQueryData(importKeys.job(id), job);
+      void queryClient.invalidateQueries({ queryKey: ['imports', 'preview', id] });
+    },
+  });
+}
+
+/** Saves the create-or-skip choice per unknown building or dwelling, then previews again. */
+export function useUpdatePlaces(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ImportPlacesBody) => api.patch(`/api/imports/${id}/places`, ImportJob, body),
     onSuccess: (job) => {
       queryClient.setQueryData(importKeys.job(id), job);
       void queryClient.invalidateQueries({ queryKey: ['imports', 'preview', id] });

@@ -2,6 +2,7 @@ import {
   DEFAULT_LEDGER_COLUMNS,
   type Ledger,
   type LedgerColumn,
+  type RESIDENCE_TYPES,
   RESIDENT_STATUSES,
   TAG_CODES,
   type TagCode,
@@ -17,6 +18,7 @@ import { FormModal } from '../app/FormModal';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect';
 import { useAreaTree, useBuildingsOf } from '../areas/areas.api';
 import { descendantsOf, indexAreas } from '../areas/areaTree';
+import { GridSelect, ResidenceTypeSelect } from '../residents/GridSelect';
 import { useTagOptions } from '../residents/ResidentTags';
 import { ColumnPicker } from './ColumnPicker';
 import { type LedgerCreateBody, useCreateLedger, useUpdateLedger } from './ledgers.api';
@@ -32,6 +34,8 @@ interface LedgerFormValues {
     q?: string;
     compoundId?: string;
     buildingId?: string;
+    gridId?: string;
+    residenceType?: (typeof RESIDENCE_TYPES)[number];
     tag?: TagCode;
     ageMin?: number | null;
     ageMax?: number | null;
@@ -57,6 +61,8 @@ function filterOf(values: LedgerFormValues['filter']): LedgerCreateBody['filter'
     ...(values.q?.trim() && { q: values.q.trim() }),
     ...(values.compoundId && { compoundId: values.compoundId }),
     ...(values.compoundId && values.buildingId && { buildingId: values.buildingId }),
+    ...(values.gridId && { gridId: values.gridId }),
+    ...(values.residenceType && { residenceType: values.residenceType }),
     ...(values.tag && { tag: values.tag }),
     ...(values.ageMin != null && { ageMin: values.ageMin }),
     ...(values.ageMax != null && { ageMax: values.ageMax }),
@@ -91,6 +97,12 @@ export function LedgerFormModal({ ledger, onSaved, onClose }: LedgerFormModalPro
     if (!areaId || !tree.data) return [];
     return descendantsOf(indexAreas(tree.data.nodes), areaId).filter((n) => n.kind === 'compound');
   }, [areaId, tree.data]);
+  // Grids are drawn per community: the ledger's own, or in a street's ledger the chosen compound's.
+  const areaKind = tree.data?.nodes.find((n) => n.id === areaId)?.kind;
+  const gridCommunityId =
+    areaKind === 'community'
+      ? areaId
+      : (compounds.find((n) => n.id === compoundId)?.communityId ?? undefined);
 
   const initial: LedgerFormValues = ledger
     ? valuesOf(ledger)
@@ -148,9 +160,15 @@ export function LedgerFormModal({ ledger, onSaved, onClose }: LedgerFormModalPro
         onFinish={submit}
         onValuesChange={(changed: Partial<LedgerFormValues>) => {
           // A building belongs to one compound: choosing another compound drops it.
-          if (changed.filter && 'compoundId' in changed.filter)
+          if (changed.filter && 'compoundId' in changed.filter) {
             form.setFieldValue(['filter', 'buildingId'], undefined);
-          if ('areaId' in changed) form.setFieldValue(['filter', 'compoundId'], undefined);
+            // In a street's ledger another compound may lie in another community, with other grids.
+            if (areaKind !== 'community') form.setFieldValue(['filter', 'gridId'], undefined);
+          }
+          if ('areaId' in changed) {
+            form.setFieldValue(['filter', 'compoundId'], undefined);
+            form.setFieldValue(['filter', 'gridId'], undefined);
+          }
         }}
       >
         <Form.Item
@@ -234,6 +252,18 @@ export function LedgerFormModal({ ledger, onSaved, onClose }: LedgerFormModalPro
                 </Form.Item>
               </Col>
             )}
+            {gridCommunityId && (
+              <Col span={8}>
+                <Form.Item name={['filter', 'gridId']}>
+                  <GridSelect communityId={gridCommunityId} data-testid="ledger-filter-grid" />
+                </Form.Item>
+              </Col>
+            )}
+            <Col span={8}>
+              <Form.Item name={['filter', 'residenceType']}>
+                <ResidenceTypeSelect data-testid="ledger-filter-residence-type" />
+              </Form.Item>
+            </Col>
             <Col span={8}>
               <Form.Item name={['filter', 'tag']}>
                 <Select

@@ -3,7 +3,7 @@ import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { auditValue } from '../audit/auditLabels';
 import { useLocale } from '../i18n/useLocale';
-import { isTagCode } from './residentRules';
+import { importedFrom, isTagCode } from './residentRules';
 import type { ResidentEventItem } from './residents.api';
 
 const ENUM_GROUPS: Record<string, string> = {
@@ -23,10 +23,23 @@ const ENUM_GROUPS: Record<string, string> = {
   relation: 'register.relationKind',
 };
 
+/** A provenance in the reader's language: a known source by its label, an import by its file and row. */
+export function useProvenanceLabel() {
+  const { t, i18n } = useTranslation();
+  return (value: string): string => {
+    const imported = importedFrom(value);
+    if (imported) return t('residentsExtra.importedRow', imported);
+    return i18n.exists(`register.provenance.${value}`)
+      ? t(`register.provenance.${value}` as 'register.provenance.manual')
+      : value;
+  };
+}
+
 /** "手机号：138****5678 → 139****1234", with the same labels as the profile. */
 export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['changes'] }) {
   const { t, i18n } = useTranslation();
   const { locale } = useLocale();
+  const provenanceLabel = useProvenanceLabel();
   if (!changes) return null;
   const fieldName = (field: string) => {
     const key = field.replace(/Masked$/, '');
@@ -47,6 +60,7 @@ export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['
     if (field === 'ethnicity' && typeof value === 'string' && Object.hasOwn(ETHNICITIES, value)) {
       return ETHNICITIES[value as Ethnicity][locale === 'en-US' ? 'en' : 'zh'];
     }
+    if (field === 'provenance' && typeof value === 'string') return provenanceLabel(value);
     const group = ENUM_GROUPS[field];
     if (group && typeof value === 'string') return t(`${group}.${value}` as 'sex.male', value);
     if (group && Array.isArray(value))

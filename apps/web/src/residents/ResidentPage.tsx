@@ -28,7 +28,7 @@ import { useLocale } from '../i18n/useLocale';
 import { householdTagLabel } from './HouseholdTagsModal';
 import { MoveOutModal } from './MoveOutModal';
 import { ResidentEditDrawer } from './ResidentEditDrawer';
-import { ResidentEventChanges } from './ResidentEventChanges';
+import { ResidentEventChanges, useProvenanceLabel } from './ResidentEventChanges';
 import { RelationsCard } from './ResidentRelations';
 import { ResidentStatusTag } from './ResidentStatusTag';
 import { ResidentTagList } from './ResidentTags';
@@ -51,7 +51,7 @@ export function ResidentPage() {
 type Dialog = 'edit' | 'reveal' | 'move-out';
 
 function ResidentView({ resident }: { resident: Resident }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { locale } = useLocale();
   const canWrite = usePermission('resident.write');
   const canReveal = usePermission('resident.reveal');
@@ -61,6 +61,7 @@ function ResidentView({ resident }: { resident: Resident }) {
   const active = resident.status === 'active';
   const buildingId = buildingIdOf(resident);
   const hasRevealed = Object.values(revealed).some((value) => value !== undefined);
+  const provenanceLabel = useProvenanceLabel();
   const close = () => setDialog(null);
 
   const secret = (field: Field, masked: string | null, testId: string): ReactNode => {
@@ -216,11 +217,8 @@ function ResidentView({ resident }: { resident: Resident }) {
     {
       key: 'provenance',
       label: t('register.fields.provenance'),
-      // Known sources by label; an import's own note (file and row) as written.
-      children:
-        resident.provenance && i18n.exists(`register.provenance.${resident.provenance}`)
-          ? enumText('register.provenance', resident.provenance)
-          : plain(resident.provenance),
+      // Known sources by label; an import by its file and row; anything else as written.
+      children: resident.provenance ? provenanceLabel(resident.provenance) : plain(null),
     },
   ];
 

@@ -1,4 +1,12 @@
-import { RESIDENT_STATUSES, type Resident, TAG_CODES, type TagCode, TagCodeSchema } from '@linli/shared';
+import {
+  Id,
+  RESIDENCE_TYPES,
+  RESIDENT_STATUSES,
+  type Resident,
+  TAG_CODES,
+  type TagCode,
+  TagCodeSchema,
+} from '@linli/shared';
 import {
   Button,
   Card,
@@ -19,10 +27,12 @@ import { useCurrentArea } from '../app/currentArea';
 import { useDebouncedValue } from '../app/useDebouncedValue';
 import { useAreaTree } from '../areas/areas.api';
 import { descendantsOf, indexAreas } from '../areas/areaTree';
+import { GridSelect, ResidenceTypeSelect } from './GridSelect';
 import { ResidentTagList, useTagOptions } from './ResidentTags';
 import { type ResidentFilter, useResidentSearch } from './residents.api';
 
 type Status = (typeof RESIDENT_STATUSES)[number];
+type ResidenceType = (typeof RESIDENCE_TYPES)[number];
 
 function readAge(value: string | null): number | undefined {
   if (value === null || !/^\d{1,3}$/.test(value)) return undefined;
@@ -32,6 +42,10 @@ function readAge(value: string | null): number | undefined {
 function readTag(value: string | null): TagCode | undefined {
   const parsed = TagCodeSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
+}
+
+function readResidenceType(value: string | null): ResidenceType | undefined {
+  return (RESIDENCE_TYPES as readonly string[]).includes(value ?? '') ? (value as ResidenceType) : undefined;
 }
 
 function readStatus(value: string | null): Status {
@@ -57,13 +71,20 @@ export function ResidentsPage() {
   const ageMin = readAge(params.get('ageMin'));
   const ageMax = readAge(params.get('ageMax'));
   const status = readStatus(params.get('status'));
+  const gridId = Id.safeParse(params.get('grid')).data;
+  const residenceType = readResidenceType(params.get('residenceType'));
 
-  const setParam = (key: string, value: string | number | null | undefined) => {
+  const setParam = (
+    key: string,
+    value: string | number | null | undefined,
+    also: Record<string, null> = {},
+  ) => {
     setParams(
       (previous) => {
         const next = new URLSearchParams(previous);
         if (value === undefined || value === null || value === '') next.delete(key);
         else next.set(key, String(value));
+        for (const other of Object.keys(also)) next.delete(other);
         return next;
       },
       { replace: true },
@@ -83,11 +104,19 @@ export function ResidentsPage() {
     const below = descendantsOf(index, current.id);
     return [...(self ? [self] : []), ...below].filter((node) => node.kind === 'compound');
   }, [current, tree.data]);
+  // Grids are drawn per community: offered once the community is known (the current one, or the compound's).
+  const gridCommunityId =
+    current?.kind === 'community'
+      ? current.id
+      : (compounds.find((node) => node.id === (compoundId ?? current?.id))?.communityId ?? undefined);
 
   const filter: ResidentFilter = {
     q: q || undefined,
     communityId: current?.kind === 'community' ? current.id : undefined,
     compoundId: compoundId ?? (current?.kind === 'compound' ? current.id : undefined),
+    // A grid chosen for another community's compound no longer applies, and its select is gone.
+    gridId: gridCommunityId ? gridId : undefined,
+    residenceType,
     tag,
     ageMin,
     ageMax,
@@ -164,13 +193,29 @@ export function ResidentsPage() {
             <Select
               allowClear
               value={compoundId}
-              onChange={(value: string | undefined) => setParam('compound', value)}
+              // In a street, another compound may lie in another community, with other grids.
+              onChange={(value: string | undefined) =>
+                setParam('compound', value, current?.kind === 'community' ? {} : { grid: null })
+              }
               placeholder={t('residents.allCompounds')}
               options={compounds.map((node) => ({ value: node.id, label: node.name }))}
               style={{ minWidth: 160 }}
               data-testid="resident-filter-compound"
             />
           )}
+          {gridCommunityId && (
+            <GridSelect
+              communityId={gridCommunityId}
+              value={gridId}
+              onChange={(value) => setParam('grid', value)}
+              data-testid="resident-filter-grid"
+            />
+          )}
+          <ResidenceTypeSelect
+            value={residenceType}
+            onChange={(value) => setParam('residenceType', value)}
+            data-testid="resident-filter-residence-type"
+          />
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}

@@ -1,6 +1,13 @@
 import { idCheckChar } from '@linli/shared';
 import { describe, expect, it } from 'vitest';
-import { changedFields, checkIdNumber, SETTABLE_TAGS, settableTagsOf, tagChangesOf } from './residentRules';
+import {
+  changedFields,
+  checkIdNumber,
+  importedFrom,
+  SETTABLE_TAGS,
+  settableTagsOf,
+  tagChangesOf,
+} from './residentRules';
 
 const first17 = '11010519491231002';
 const VALID = `${first17}${idCheckChar(first17)}`;
@@ -74,5 +81,19 @@ describe('tagChangesOf', () => {
       },
       { at: '2026-01-01T00:00:00Z', actorName: '李', added: ['living_alone'], removed: [] },
     ]);
+  });
+});
+
+describe('importedFrom', () => {
+  it('reads the file and row an import wrote, file names with spaces included', () => {
+    expect(importedFrom('导入: 阳光台账.xlsx 第3行')).toEqual({ file: '阳光台账.xlsx', row: 3 });
+    expect(importedFrom('导入: 2024 年 台账.csv 第120行')).toEqual({ file: '2024 年 台账.csv', row: 120 });
+  });
+  it('leaves every other provenance alone', () => {
+    expect(importedFrom('manual')).toBeNull();
+    expect(importedFrom('demo')).toBeNull();
+    expect(importedFrom('导入: 第3行')).toBeNull();
+    expect(importedFrom(null)).toBeNull();
+    expect(importedFrom(3)).toBeNull();
   });
 });

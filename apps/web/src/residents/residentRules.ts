@@ -92,3 +92,13 @@ export function tagChangesOf(events: readonly TimelineEvent[]) {
       : [];
   });
 }
+
+/**
+ * The file and row an import wrote in a resident's provenance (`导入: 文件名 第N行`), so it can be shown in
+ * the reader's language; null for any other provenance, which is shown by its label or as written.
+ */
+export function importedFrom(provenance: unknown): { file: string; row: number } | null {
+  if (typeof provenance !== 'string') return null;
+  const match = /^导入[:：]\s*(\S.*?)\s*第\s*(\d+)\s*行$/.exec(provenance.trim());
+  return match ? { file: match[1]!, row: Number(match[2]) } : null;
+}

@@ -7,7 +7,7 @@ import { placeUnder } from '../areas/areas.rules';
 import { type AreaRow, areas } from '../areas/areas.table';
 import { auditLog } from '../audit/audit.table';
 import { generateDwellings } from '../buildings/buildings.rules';
-import { buildings, dwellings, entrances } from '../buildings/buildings.table';
+import { buildings, entrances } from '../buildings/buildings.table';
 import { gridBuildings, grids } from '../grids/grids.table';
 import { roleGrants, users } from '../users/users.table';
 import {
@@ -20,7 +20,7 @@ import {
   SONGFENG,
   streetScaleCommunities,
 } from './demo.data';
-import { PROFILES, seedResidents } from './demo.residents';
+import { type DemoDwelling, PROFILES, seedResidents } from './demo.residents';
 
 export type DemoScale = 'community' | 'street';
 
@@ -38,8 +38,8 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
 }
 
 /**
- * The demo street: the area tree, buildings, dwellings, one grid and the demo accounts, in one
- * transaction so a failed seed leaves nothing behind. Residents come with the registry.
+ * The demo street: the area tree, buildings, dwellings, residents and households, one grid and the demo
+ * accounts, in one transaction so a failed seed leaves nothing behind.
  */
 export async function seedDemo(db: Db, opts: { scale: DemoScale; password: string; crypto: FieldCrypto }) {
   const [existing] = await db
@@ -168,7 +168,7 @@ async function seedCommunity(tx: DbOrTx, community: AreaRow, spec: CommunitySpec
   const keys = { streetId: community.streetId!, communityId: community.id };
   const buildingRows: (typeof buildings.$inferInsert)[] = [];
   const entranceRows: (typeof entrances.$inferInsert)[] = [];
-  const dwellingRows: (typeof dwellings.$inferInsert)[] = [];
+  const dwellingRows: DemoDwelling[] = [];
   const firstCompoundBuildings: string[] = [];
   for (const [ci, compoundSpec] of spec.compounds.entries()) {
     const compound = await area(tx, 'compound', community, compoundSpec.name, null, ci);
@@ -197,13 +197,18 @@ async function seedCommunity(tx: DbOrTx, community: AreaRow, spec: CommunitySpec
         }
         for (const d of generateDwellings(shape)) {
           dwellingRows.push({
-            id: newId(),
-            ...keys,
-            compoundId: compound.id,
-            buildingId,
-            entranceId: entranceIds[d.entrance - 1]!,
-            floor: d.floor,
-            number: d.number,
+            row: {
+              id: newId(),
+              ...keys,
+              compoundId: compound.id,
+              buildingId,
+              entranceId: entranceIds[d.entrance - 1]!,
+              floor: d.floor,
+              number: d.number,
+            },
+            builtYear: compoundSpec.builtYear,
+            floors: shape.floors,
+            bungalow,
           });
         }
       }
@@ -211,17 +216,8 @@ async function seedCommunity(tx: DbOrTx, community: AreaRow, spec: CommunitySpec
   }
   await insertChunked(buildingRows, (c) => tx.insert(buildings).values(c));
   await insertChunked(entranceRows, (c) => tx.insert(entrances).values(c));
-  await insertChunked(dwellingRows, (c) => tx.insert(dwellings).values(c));
-  return {
-    dwellings: dwellingRows.map((d) => ({
-      id: d.id!,
-      streetId: d.streetId,
-      communityId: d.communityId,
-      compoundId: d.compoundId,
-      buildingId: d.buildingId,
-    })),
-    firstCompoundBuildings,
-  };
+  // The dwellings go in with the residents, once their use is known from who lives there.
+  return { dwellings: dwellingRows, firstCompoundBuildings };
 }
 
 export async function districtCount(db: Db) {

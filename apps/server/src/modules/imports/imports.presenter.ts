@@ -23,6 +23,9 @@ export function presentJob(row: ImportJobSummary, liveProgress?: number): Import
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     hasRows: row.hasRows,
+    createPlaces: row.createPlaces,
+    buildingsCreated: row.buildingsCreated,
+    dwellingsCreated: row.dwellingsCreated,
     version: row.version,
   };
 }

@@ -133,6 +133,33 @@ export async function placesOfCommunity(db: DbOrTx, communityId: string): Promis
     );
 }
 
+/** Live buildings of a community with their entrances: where a row's building is looked up (even with no dwelling yet). */
+export async function buildingsOfCommunity(db: DbOrTx, communityId: string) {
+  const [rows, doors] = await Promise.all([
+    db
+      .select({
+        id: buildings.id,
+        streetId: buildings.streetId,
+        communityId: buildings.communityId,
+        compoundId: buildings.compoundId,
+        name: buildings.name,
+        floors: buildings.floors,
+        entranceCount: buildings.entranceCount,
+      })
+      .from(buildings)
+      .where(and(eq(buildings.communityId, communityId), isNull(buildings.archivedAt))),
+    db
+      .select({ id: entrances.id, buildingId: entrances.buildingId, number: entrances.number })
+      .from(entrances)
+      .where(eq(entrances.communityId, communityId)),
+  ]);
+  return rows.map((b) => ({
+    ...b,
+    entrances: new Map(doors.filter((e) => e.buildingId === b.id).map((e) => [e.number, e.id])),
+  }));
+}
+export type CommunityBuilding = Awaited<ReturnType<typeof buildingsOfCommunity>>[number];
+
 export async function compoundsOfCommunity(db: DbOrTx, communityId: string) {
   return db
     .select({ id: areas.id, name: areas.name })
@@ -142,7 +169,15 @@ export async function compoundsOfCommunity(db: DbOrTx, communityId: string) {
 
 /** Active residents holding any of these ID hashes, wherever they live (the unique index is global). */
 export async function activeByIdHashes(db: DbOrTx, hashes: string[]) {
-  const out: { id: string; idNumberHash: string | null; communityId: string; streetId: string }[] = [];
+  const out: {
+    id: string;
+    idNumberHash: string | null;
+    communityId: string;
+    streetId: string;
+    birthDate: string | null;
+    emergencyContactName: string | null;
+    livingAlone: boolean;
+  }[] = [];
   for (let i = 0; i < hashes.length; i += 5000) {
     const part = hashes.slice(i, i + 5000);
     out.push(
@@ -152,6 +187,10 @@ export async function activeByIdHashes(db: DbOrTx, hashes: string[]) {
           idNumberHash: residents.idNumberHash,
           communityId: residents.communityId,
           streetId: residents.streetId,
+          birthDate: residents.birthDate,
+          emergencyContactName: residents.emergencyContactName,
+          // 独居 is not a sensitive tag, so it is stored as its code.
+          livingAlone: sql<boolean>`exists (select 1 from ${residentTags} t where t.resident_id = ${residents}.id and t.tag = 'living_alone')`,
         })
         .from(residents)
         .where(and(inArray(residents.idNumberHash, part), eq(residents.status, 'active')))),

@@ -3,6 +3,7 @@ import {
   ImportCommit,
   ImportJob,
   ImportMappingUpdate,
+  ImportPlacesUpdate,
   ImportPreview,
   ImportPreviewQuery,
   ImportReportRow,
@@ -26,6 +27,7 @@ import {
   listImportTemplates,
   previewImport,
   updateImportMapping,
+  updateImportPlaces,
   uploadImport,
 } from './imports.service';
 
@@ -99,6 +101,19 @@ export const importsRoutes: FastifyPluginAsyncZod<{ database: Database }> = asyn
       },
     },
     async (req) => updateImportMapping(req.ctx, req.params.id, req.body),
+  );
+  app.patch(
+    '/api/imports/:id/places',
+    {
+      schema: {
+        operationId: 'updateImportPlaces',
+        tags,
+        params: IdParams,
+        body: ImportPlacesUpdate,
+        response: { 200: ImportJob },
+      },
+    },
+    async (req) => updateImportPlaces(req.ctx, req.params.id, req.body),
   );
   app.get(
     '/api/imports/:id/preview',

@@ -1,17 +1,25 @@
 import { idCheckChar } from '@linli/shared';
 import { describe, expect, it } from 'vitest';
+import { roomNumber } from '../buildings/buildings.rules';
 import { decodeText } from './imports.files';
 import {
   buildingKey,
   checkIdNumber,
   detectHeaderRow,
+  floorOfRoom,
   guessField,
+  isTaken,
   mappingFromTemplate,
   mappingIsValid,
   normaliseText,
   parseAddress,
+  parseArrivalReason,
   parseDate,
+  parseEducation,
+  parseEthnicity,
+  parseMaritalStatus,
   parsePhone,
+  parsePoliticalStatus,
   parseRow,
   parseTags,
   suggestMapping,
@@ -161,7 +169,7 @@ describe('a row', () => {
       { row: 7, cells: ['张三', id, '1950.3.6', '女', '13800000000', '5', '101', '低保'] },
       headers,
       mapping,
-      { maySetSensitiveTags: false },
+      { maySetSensitiveTags: false, today: '2026-01-01' },
     );
     expect(row.birthDate).toBe('1950-03-05');
     expect(row.sex).toBe('male');
@@ -178,11 +186,174 @@ describe('a row', () => {
       { row: 8, cells: [null, null, null, null, null, '5', null, null] },
       headers,
       mapping,
-      {
-        maySetSensitiveTags: true,
-      },
+      { maySetSensitiveTags: true, today: '2026-01-01' },
     );
     expect(row.problems.map((p) => p.code)).toEqual(['name_missing', 'address_missing']);
+  });
+});
+
+describe('the register’s finer fields', () => {
+  it('recognises their headers', () => {
+    expect(
+      suggestMapping([
+        '民族',
+        '婚姻状况',
+        '政治面貌',
+        '文化程度',
+        '职业',
+        '工作单位',
+        '来沪原因',
+        '来沪日期',
+        '紧急联系人',
+        '紧急联系电话',
+      ]),
+    ).toEqual([
+      'ethnicity',
+      'maritalStatus',
+      'politicalStatus',
+      'education',
+      'occupation',
+      'employer',
+      'arrivalReason',
+      'arrivalDate',
+      'emergencyContactName',
+      'emergencyContactPhone',
+    ]);
+    expect(guessField('学历')).toBe('education');
+    expect(guessField('紧急联系人（必填）')).toBe('emergencyContactName');
+    expect(guessField('紧急联系人电话')).toBe('emergencyContactPhone');
+    // The older headers keep their meaning next to the new ones.
+    expect(guessField('联系电话')).toBe('phone');
+    expect(guessField('单元')).toBe('entrance');
+  });
+
+  it('maps the common Chinese values to the register’s codes', () => {
+    expect(['汉', '汉族', '01', '1', ' 汉 族 '].map(parseEthnicity)).toEqual(['01', '01', '01', '01', '01']);
+    expect(parseEthnicity('回族')).toBe('03');
+    expect(parseEthnicity('蒙古')).toBe('02');
+    expect(parseEthnicity('火星族')).toBeNull();
+    expect(['未婚', '已婚', '初婚', '再婚', '离异', '离婚', '丧偶'].map(parseMaritalStatus)).toEqual([
+      'unmarried',
+      'married',
+      'married',
+      'married',
+      'divorced',
+      'divorced',
+      'widowed',
+    ]);
+    expect(parseMaritalStatus('同居')).toBeNull();
+    expect(
+      ['中共党员', '党员', '中共预备党员', '共青团员', '团员', '群众', '无党派人士', '九三学社社员'].map(
+        parsePoliticalStatus,
+      ),
+    ).toEqual([
+      'cpc_member',
+      'cpc_member',
+      'cpc_probationary',
+      'cyl_member',
+      'cyl_member',
+      'masses',
+      'non_partisan',
+      'democratic_party',
+    ]);
+    expect(
+      ['大学本科', '本科', '大专', '高中', '初中', '小学', '初中毕业', '中专', '硕士研究生', '文盲'].map(
+        parseEducation,
+      ),
+    ).toEqual([
+      'bachelor',
+      'bachelor',
+      'college',
+      'senior_secondary',
+      'junior_secondary',
+      'primary',
+      'junior_secondary',
+      'vocational',
+      'postgraduate',
+      'none',
+    ]);
+    expect(parseEducation('幼儿园')).toBeNull();
+    expect(['务工', '经商', '投亲靠友', '求学', '婚嫁', '其他'].map(parseArrivalReason)).toEqual([
+      'work',
+      'business',
+      'family',
+      'study',
+      'marriage',
+      'other',
+    ]);
+    // A file exported from Linli carries the codes themselves.
+    expect(parseMaritalStatus('married')).toBe('married');
+  });
+
+  const headers = [
+    '姓名',
+    '楼号',
+    '房号',
+    '民族',
+    '婚姻状况',
+    '文化程度',
+    '来沪日期',
+    '紧急联系人',
+    '紧急联系电话',
+  ];
+  const mapping = suggestMapping(headers);
+  const opts = { maySetSensitiveTags: false, today: '2026-01-01' };
+
+  it('reads a full row', () => {
+    const row = parseRow(
+      { row: 3, cells: ['张三', '5', '101', '汉', '已婚', '大学本科', '2015.6.1', '张小', '139 0000 1111'] },
+      headers,
+      mapping,
+      opts,
+    );
+    expect(row).toMatchObject({
+      ethnicity: '01',
+      maritalStatus: 'married',
+      education: 'bachelor',
+      arrivalDate: '2015-06-01',
+      emergencyContactName: '张小',
+      emergencyContactPhone: '13900001111',
+      problems: [],
+    });
+  });
+
+  it('leaves an unknown value empty with a warning, and still takes the row', () => {
+    const row = parseRow(
+      { row: 4, cells: ['李四', '5', '101', '火星族', '同居', '初中', '2030.1.1', null, '12345'] },
+      headers,
+      mapping,
+      opts,
+    );
+    expect(row).toMatchObject({
+      ethnicity: null,
+      maritalStatus: null,
+      education: 'junior_secondary',
+      arrivalDate: null,
+      emergencyContactPhone: null,
+    });
+    expect(row.problems.map((p) => [p.column, p.code, p.severity, p.params])).toEqual([
+      ['民族', 'value_ignored', 'warning', { value: '火星族' }],
+      ['婚姻状况', 'value_ignored', 'warning', { value: '同居' }],
+      ['来沪日期', 'date_ignored', 'warning', undefined],
+      ['紧急联系电话', 'contact_phone_ignored', 'warning', undefined],
+    ]);
+    expect(isTaken(row.problems)).toBe(true);
+  });
+});
+
+describe('rooms of a building created from a file', () => {
+  it('reads the floor from a number the buildings module would write, and nothing else', () => {
+    expect(floorOfRoom('301')).toBe(3);
+    expect(floorOfRoom('1203')).toBe(12);
+    expect(floorOfRoom('101')).toBe(1);
+    for (const n of ['0301', '300', '1', 'A1', '3-1', '']) expect(floorOfRoom(n), n).toBeNull();
+    for (const [floor, room] of [
+      [1, 1],
+      [3, 2],
+      [12, 14],
+    ] as const) {
+      expect(floorOfRoom(roomNumber(floor, room))).toBe(floor);
+    }
   });
 });
 

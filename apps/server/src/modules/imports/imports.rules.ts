@@ -1,14 +1,22 @@
 import {
+  ARRIVAL_REASONS,
+  EDUCATION_LEVELS,
+  ETHNICITIES,
+  ETHNICITY_CODES,
+  type Ethnicity,
   type ImportField,
   type ImportMapping,
   type ImportProblem,
   type ImportProblemCode,
+  MARITAL_STATUSES,
   normaliseIdNumber,
+  POLITICAL_STATUSES,
   parseResidentId,
   TAG_CODES,
   TAGS,
   type TagCode,
 } from '@linli/shared';
+import { roomNumber } from '../buildings/buildings.rules';
 
 /**
  * Pure rules of the ledger import: which row is the header, which column is which field, and how a
@@ -41,6 +49,23 @@ const HEADER_SYNONYMS: Record<ImportField, string[]> = {
   relationToHead: ['与户主关系', '关系', '家庭关系'],
   hukouAddress: ['户籍地址', '户籍地', '户口所在地', '户籍所在地', '户籍地详址'],
   residenceType: ['人户状态', '户籍类型', '户籍性质', '人户情况', '居住类型'],
+  ethnicity: ['民族', 'ethnicity'],
+  maritalStatus: ['婚姻状况', '婚姻状态', '婚姻', '婚否'],
+  politicalStatus: ['政治面貌'],
+  education: ['文化程度', '学历', '教育程度', '最高学历', 'education'],
+  occupation: ['职业', '工种', 'occupation'],
+  employer: ['工作单位', '服务处所', '就业单位', '单位名称', 'employer'],
+  arrivalReason: ['来沪原因', '来本地原因', '来此原因', '迁入原因', '居住事由', '暂住事由'],
+  arrivalDate: ['来沪日期', '来沪时间', '来本地日期', '来本地时间', '来此日期', '迁入日期', '迁入时间'],
+  emergencyContactName: ['紧急联系人', '紧急联系人姓名'],
+  emergencyContactPhone: [
+    '紧急联系电话',
+    '紧急联系人电话',
+    '紧急联系人手机',
+    '紧急联系人联系电话',
+    '紧急联系人联系方式',
+    '紧急联系方式',
+  ],
 };
 
 const headerKey = (s: string) =>
@@ -257,6 +282,136 @@ export const parseSex = (t: string) => SEX_WORDS[wordKey(t)] ?? null;
 export const parseRelation = (t: string) => RELATION_WORDS[wordKey(t)] ?? null;
 export const parseResidenceType = (t: string) => RESIDENCE_WORDS[wordKey(t)] ?? null;
 
+type MaritalStatus = (typeof MARITAL_STATUSES)[number];
+type PoliticalStatus = (typeof POLITICAL_STATUSES)[number];
+type Education = (typeof EDUCATION_LEVELS)[number];
+type ArrivalReason = (typeof ARRIVAL_REASONS)[number];
+
+const ETHNICITY_WORDS = new Map<string, Ethnicity>();
+for (const code of ETHNICITY_CODES) {
+  const { zh, en } = ETHNICITIES[code];
+  for (const w of [code, String(Number(code)), zh, zh.replace(/族$/, ''), en.toLowerCase()]) {
+    if (w) ETHNICITY_WORDS.set(wordKey(w), code);
+  }
+}
+
+/** 汉, 汉族, 01 or 1 all name the 汉族 code of GB/T 3304. */
+export function parseEthnicity(t: string): Ethnicity | null {
+  return ETHNICITY_WORDS.get(wordKey(t)) ?? null;
+}
+
+const MARITAL_WORDS: Record<string, MaritalStatus> = {
+  未婚: 'unmarried',
+  单身: 'unmarried',
+  已婚: 'married',
+  有配偶: 'married',
+  初婚: 'married',
+  再婚: 'married',
+  复婚: 'married',
+  离婚: 'divorced',
+  离异: 'divorced',
+  丧偶: 'widowed',
+};
+
+const POLITICAL_WORDS: Record<string, PoliticalStatus> = {
+  中共党员: 'cpc_member',
+  党员: 'cpc_member',
+  共产党员: 'cpc_member',
+  中国共产党党员: 'cpc_member',
+  中共预备党员: 'cpc_probationary',
+  预备党员: 'cpc_probationary',
+  共青团员: 'cyl_member',
+  团员: 'cyl_member',
+  民主党派: 'democratic_party',
+  民革党员: 'democratic_party',
+  民盟盟员: 'democratic_party',
+  民建会员: 'democratic_party',
+  民进会员: 'democratic_party',
+  农工党党员: 'democratic_party',
+  致公党党员: 'democratic_party',
+  九三学社社员: 'democratic_party',
+  台盟盟员: 'democratic_party',
+  无党派: 'non_partisan',
+  无党派人士: 'non_partisan',
+  无党派民主人士: 'non_partisan',
+  群众: 'masses',
+};
+
+const EDUCATION_WORDS: Record<string, Education> = {
+  文盲: 'none',
+  半文盲: 'none',
+  文盲或半文盲: 'none',
+  不识字: 'none',
+  未上学: 'none',
+  无: 'none',
+  小学: 'primary',
+  小学及以下: 'primary',
+  初中: 'junior_secondary',
+  初级中学: 'junior_secondary',
+  高中: 'senior_secondary',
+  普通高中: 'senior_secondary',
+  中专: 'vocational',
+  职高: 'vocational',
+  技校: 'vocational',
+  中技: 'vocational',
+  中等专科: 'vocational',
+  中等职业教育: 'vocational',
+  大专: 'college',
+  专科: 'college',
+  大学专科: 'college',
+  高职: 'college',
+  本科: 'bachelor',
+  大学本科: 'bachelor',
+  大学: 'bachelor',
+  研究生: 'postgraduate',
+  硕士: 'postgraduate',
+  博士: 'postgraduate',
+  硕士研究生: 'postgraduate',
+  博士研究生: 'postgraduate',
+};
+
+const ARRIVAL_WORDS: Record<string, ArrivalReason> = {
+  务工: 'work',
+  工作: 'work',
+  打工: 'work',
+  就业: 'work',
+  务工就业: 'work',
+  经商: 'business',
+  做生意: 'business',
+  投亲: 'family',
+  投亲靠友: 'family',
+  随迁: 'family',
+  家属随迁: 'family',
+  照顾家人: 'family',
+  探亲: 'family',
+  学习: 'study',
+  求学: 'study',
+  上学: 'study',
+  就学: 'study',
+  读书: 'study',
+  婚嫁: 'marriage',
+  结婚: 'marriage',
+  其他: 'other',
+  其它: 'other',
+};
+
+/** The word as ledgers write it, or the enum code itself (a file exported from Linli and re-imported). */
+function enumWord<T extends string>(words: Record<string, T>, codes: readonly T[], t: string): T | null {
+  const k = wordKey(t);
+  return words[k] ?? codes.find((c) => c === k) ?? null;
+}
+
+/** 已婚, 初婚, 再婚 → married. */
+export const parseMaritalStatus = (t: string) => enumWord(MARITAL_WORDS, MARITAL_STATUSES, t);
+export const parsePoliticalStatus = (t: string) => enumWord(POLITICAL_WORDS, POLITICAL_STATUSES, t);
+export const parseArrivalReason = (t: string) => enumWord(ARRIVAL_WORDS, ARRIVAL_REASONS, t);
+
+/** 初中毕业, 大学本科学历, 高中文化 read as the level they name. */
+export function parseEducation(t: string): Education | null {
+  const bare = wordKey(t).replace(/(毕业|肄业|在读|学历|文化|程度)+$/, '');
+  return enumWord(EDUCATION_WORDS, EDUCATION_LEVELS, t) ?? EDUCATION_WORDS[bare] ?? null;
+}
+
 const TAG_WORDS = new Map<string, TagCode>();
 for (const code of TAG_CODES) {
   const zh = TAGS[code].zh.replace(/\(.*\)/, '');
@@ -332,6 +487,16 @@ export type ParsedRow = {
   relationToHead: string | null;
   hukouAddress: string | null;
   residenceType: string | null;
+  ethnicity: Ethnicity | null;
+  maritalStatus: MaritalStatus | null;
+  politicalStatus: PoliticalStatus | null;
+  education: Education | null;
+  occupation: string | null;
+  employer: string | null;
+  arrivalReason: ArrivalReason | null;
+  arrivalDate: string | null;
+  emergencyContactName: string | null;
+  emergencyContactPhone: string | null;
   problems: ImportProblem[];
 };
 
@@ -342,6 +507,10 @@ const LIMITS: Partial<Record<ImportField, number>> = {
   hukouAddress: 200,
   compound: 100,
   building: 100,
+  // The register's own limits (ResidentCreate).
+  occupation: 50,
+  employer: 100,
+  emergencyContactName: 50,
 };
 
 /**
@@ -352,7 +521,7 @@ export function parseRow(
   raw: RawRow,
   headers: string[],
   mapping: ImportMapping,
-  opts: { maySetSensitiveTags: boolean },
+  opts: { maySetSensitiveTags: boolean; today: string },
 ): ParsedRow {
   const out: ParsedRow = {
     row: raw.row,
@@ -371,6 +540,16 @@ export function parseRow(
     relationToHead: null,
     hukouAddress: null,
     residenceType: null,
+    ethnicity: null,
+    maritalStatus: null,
+    politicalStatus: null,
+    education: null,
+    occupation: null,
+    employer: null,
+    arrivalReason: null,
+    arrivalDate: null,
+    emergencyContactName: null,
+    emergencyContactPhone: null,
     problems: [],
   };
   const cellOf = (f: ImportField): { cell: RawCell; column: string } | null => {
@@ -453,6 +632,34 @@ export function parseRow(
     if (!out.residenceType) problem('residenceType', 'value_unknown');
   }
 
+  // The register's finer fields: a value the dictionary does not know is left empty, the row still taken.
+  const coded = <T>(f: ImportField, parse: (t: string) => T | null): T | null => {
+    const t = text(f);
+    if (!t) return null;
+    const v = parse(t);
+    if (v === null) warn(f, 'value_ignored', { value: t.slice(0, 20) });
+    return v;
+  };
+  out.ethnicity = coded('ethnicity', parseEthnicity);
+  out.maritalStatus = coded('maritalStatus', parseMaritalStatus);
+  out.politicalStatus = coded('politicalStatus', parsePoliticalStatus);
+  out.education = coded('education', parseEducation);
+  out.arrivalReason = coded('arrivalReason', parseArrivalReason);
+  out.occupation = text('occupation');
+  out.employer = text('employer');
+  out.emergencyContactName = text('emergencyContactName');
+  const arrival = cellOf('arrivalDate');
+  if (arrival && cellText(arrival.cell)) {
+    const date = parseDate(arrival.cell);
+    // The register takes only arrivals that have happened.
+    if (!date || date > opts.today) warn('arrivalDate', 'date_ignored');
+    else out.arrivalDate = date;
+  }
+  const contactPhone = cellOf('emergencyContactPhone');
+  const cp = contactPhone ? parsePhone(contactPhone.cell) : null;
+  if (cp && !cp.ok) warn('emergencyContactPhone', 'contact_phone_ignored');
+  if (cp?.ok) out.emergencyContactPhone = cp.phone;
+
   const tagText = text('tags');
   if (tagText) {
     const { codes, unknown } = parseTags(tagText);
@@ -479,5 +686,21 @@ export function parseRow(
     problem(addressText ? 'address' : out.building ? 'room' : 'building', 'address_missing');
   return out;
 }
+
+/**
+ * The floor a room number names under the buildings module's numbering (301 → 3, 1203 → 12): only a
+ * number `roomNumber` itself would write, so a dwelling created from it sits where the grid expects.
+ */
+export function floorOfRoom(room: string): number | null {
+  const m = room.match(/^(\d+)(\d{2})$/);
+  if (!m) return null;
+  const floor = Number(m[1]);
+  const index = Number(m[2]);
+  if (floor < 1 || index < 1 || roomNumber(floor, index) !== room) return null;
+  return floor;
+}
+
+/** Index of a room on its floor (301 → 1), for the rooms-per-floor of a building created from a file. */
+export const roomIndexOf = (room: string) => Number(room.slice(-2));
 
 export const isTaken = (problems: ImportProblem[]) => !problems.some((p) => p.severity === 'error');

@@ -24,12 +24,16 @@ export const importJobs = pgTable(
     onDuplicate: text('on_duplicate', { enum: ['update', 'skip'] })
       .notNull()
       .default('skip'),
+    /** Keys of unknown buildings/dwellings the user chose to create at commit (default: skip them). */
+    createPlaces: jsonb('create_places').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     rowsEnc: text('rows_enc'),
     totalRows: integer('total_rows').notNull(),
     processedRows: integer('processed_rows').notNull().default(0),
     createdCount: integer('created_count').notNull().default(0),
     updatedCount: integer('updated_count').notNull().default(0),
     skippedCount: integer('skipped_count').notNull().default(0),
+    buildingsCreated: integer('buildings_created').notNull().default(0),
+    dwellingsCreated: integer('dwellings_created').notNull().default(0),
     report: jsonb('report').$type<ImportReportRow[]>(),
     errorCode: text('error_code'),
     errorDetail: text('error_detail'),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ImportJob, ImportPreview, ImportReportRow } from '@linli/shared';
+import { type ImportJob, type ImportPreview, type ImportReportRow, idCheckChar } from '@linli/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
 import { resolveFieldCrypto } from '../../platform/crypto';
 import { buildApp } from '../../platform/http';
 import { auditLog } from '../audit/audit.table';
+import { buildings, dwellings, entrances } from '../buildings/buildings.table';
 import { households, residents } from '../registry/registry.table';
 import { importJobs } from './imports.table';
 
@@ -494,5 +495,371 @@ describe('bad uploads and mappings', () => {
       `/api/import-templates?communityId=${world.communityA.id}`,
     );
     expect(hidden.body.items).toEqual([]);
+  });
+});
+
+/** Dwellings of a compound as `building|entrance|number`, straight from the register. */
+async function dwellingsOfCompound(compoundId: string) {
+  const rows = await t.database.db
+    .select({ building: buildings.name, entrance: entrances.number, number: dwellings.number })
+    .from(dwellings)
+    .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
+    .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
+    .where(and(eq(dwellings.compoundId, compoundId), eq(dwellings.status, 'active')));
+  return rows.map((r) => `${r.building}|${r.entrance}|${r.number}`).sort();
+}
+
+async function namesInCompound(compoundId: string) {
+  const rows = await t.database.db
+    .select({ name: residents.name })
+    .from(residents)
+    .where(eq(residents.compoundId, compoundId));
+  return rows.map((r) => r.name).sort();
+}
+
+/** A ledger of compound `name` (building 5 exists: 2 entrances × 3 floors × 2 rooms). */
+const placesLedger = (name: string, boom = '') =>
+  csv([
+    '姓名,小区,楼号,单元,房号',
+    `甲,${name},5,1,101`, // known
+    `乙,${name},5,2,103`, // missing flat of a known building and entrance
+    `丙,${name},5,1,401`, // floor 4 of a 3-floor building: never offered
+    `丁,${name},8号楼,1,101`, // unknown building 8 …
+    `戊,${name},8,2,502`,
+    `己${boom},${name},8栋,2,502`, // … same flat as 戊
+    `庚,${name},9,1,101`, // unknown building 9, left to skip
+    `辛,不存在的小区,5,1,101`, // unknown compound: never created
+  ]);
+
+describe('unknown buildings and dwellings: create or skip', () => {
+  it('offers them, refuses "create" without building.manage, and creates exactly the chosen ones', async () => {
+    const a = await as(world.users.adminA);
+    const g = await as(world.users.gridWorkerA);
+    const name = unique('小区');
+    const { compoundId, buildingId } = await site(name);
+    const before = await dwellingsOfCompound(compoundId);
+    expect(before).toHaveLength(12);
+    const job = await uploadOk(a, world.communityA.id, placesLedger(name), 'places.csv', 'text/csv');
+
+    const preview = await a.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.mayCreatePlaces).toBe(true);
+    expect(preview.body.toCreate).toEqual({ buildings: 0, dwellings: 0 });
+    const places = preview.body.unknownPlaces;
+    expect(places.map((p) => [p.kind, p.label, p.dwellings, p.rows, p.create])).toEqual([
+      ['building', `${name} 8号楼`, 2, 3, false],
+      ['building', `${name} 9号楼`, 1, 1, false],
+      ['dwelling', `${name} 5号楼2单元103`, 1, 1, false],
+    ]);
+    // Skipped by default: the rows stay skipped with their problem.
+    const codes = (p: ImportPreview) =>
+      Object.fromEntries(p.rows.map((r) => [r.name, [r.action, ...r.problems.map((x) => x.code)]]));
+    expect(codes(preview.body)).toMatchObject({
+      甲: ['create'],
+      乙: ['skip', 'dwelling_unknown'],
+      丙: ['skip', 'dwelling_unknown'],
+      丁: ['skip', 'building_unknown'],
+      辛: ['skip', 'compound_unknown'],
+    });
+    const [b8, , d103] = places.map((p) => p.key);
+
+    // A grid worker may write residents but not manage buildings: not offered, and refused.
+    const gp = await g.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    expect(gp.status).toBe(200);
+    expect(gp.body.mayCreatePlaces).toBe(false);
+    const refused = await g.patch<ErrorBody>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: [b8],
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('import.create_places_forbidden');
+
+    const chosen = await a.patch<ImportJob>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: [b8, d103],
+    });
+    expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
+    expect(chosen.body.createPlaces).toEqual([b8, d103]);
+    const stale = await a.patch<ErrorBody>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: [],
+    });
+    expect(stale.status).toBe(409);
+
+    const shown = await a.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    expect(shown.body.toCreate).toEqual({ buildings: 1, dwellings: 3 });
+    expect(shown.body.summary).toMatchObject({ create: 5, skip: 3 });
+    const byName = Object.fromEntries(shown.body.rows.map((r) => [r.name, r]));
+    expect(byName.乙).toMatchObject({
+      action: 'create',
+      createsPlace: 'dwelling',
+      address: `${name} 5号楼2单元103`,
+    });
+    expect(byName.戊).toMatchObject({
+      action: 'create',
+      createsPlace: 'building',
+      address: `${name} 8号楼2单元502`,
+    });
+    expect(byName.甲!.createsPlace).toBeNull();
+    expect(codes(shown.body)).toMatchObject({ 庚: ['skip', 'building_unknown'] });
+    // Nothing is written by choosing or previewing.
+    expect(await dwellingsOfCompound(compoundId)).toEqual(before);
+
+    // The grid worker cannot commit what it may not create either.
+    const gCommit = await g.post<ErrorBody>(`/api/imports/${job.id}/commit`, {
+      version: chosen.body.version,
+    });
+    expect(gCommit.status).toBe(403);
+    expect(gCommit.body.error.code).toBe('import.create_places_forbidden');
+
+    const commit = await a.post<ImportJob>(`/api/imports/${job.id}/commit`, {
+      version: chosen.body.version,
+    });
+    expect(commit.status, JSON.stringify(commit.body)).toBe(202);
+    const done = await waitForJob(a, job.id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      created: 5,
+      skipped: 3,
+      buildingsCreated: 1,
+      dwellingsCreated: 3,
+    });
+
+    expect(await dwellingsOfCompound(compoundId)).toEqual(
+      [...before, '5|2|103', '8|1|101', '8|2|502'].sort(),
+    );
+    const [b] = await t.database.db
+      .select()
+      .from(buildings)
+      .where(and(eq(buildings.compoundId, compoundId), eq(buildings.name, '8')));
+    expect(b).toMatchObject({ floors: 5, entranceCount: 2, roomsPerFloor: 2, kind: 'residential' });
+    expect(await namesInCompound(compoundId)).toEqual(['丁', '乙', '己', '戊', '甲'].sort());
+    const people = await t.database.db.select().from(residents).where(eq(residents.compoundId, compoundId));
+    const of = (n: string) => people.find((p) => p.name === n)!;
+    expect(of('戊').householdId).toBe(of('己').householdId);
+    expect(of('戊').buildingId).toBe(b!.id);
+    expect(of('乙').buildingId).toBe(buildingId);
+
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, b!.id), eq(auditLog.action, 'building.create')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.changes).toMatchObject({
+      name: { to: '8' },
+      dwellings: { to: 2 },
+      importId: { to: job.id },
+    });
+    const [summary] = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, job.id), eq(auditLog.action, 'import.commit')));
+    expect(summary!.changes).toMatchObject({ buildingsCreated: { to: 1 }, dwellingsCreated: { to: 3 } });
+  });
+
+  it('does not offer a place of another community, and a job out of scope answers 404', async () => {
+    const b = await as(world.users.adminB);
+    const a = await as(world.users.adminA);
+    const name = unique('小区');
+    await site(name);
+    // Community B does not know community A's compound: it is a problem there, never a choice.
+    const job = await uploadOk(b, world.communityB.id, placesLedger(name), 'p.csv', 'text/csv');
+    const preview = await b.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    expect(preview.body.unknownPlaces).toEqual([]);
+    const other = await a.patch<ErrorBody>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: [],
+    });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe('import.not_found');
+  });
+
+  it('creates nothing when the commit fails', async () => {
+    const a = await as(world.users.adminA);
+    const name = unique('小区');
+    const { compoundId } = await site(name);
+    const before = await dwellingsOfCompound(compoundId);
+    const job = await uploadOk(
+      a,
+      world.communityA.id,
+      placesLedger(name, '爆炸测试'),
+      'boom-places.csv',
+      'text/csv',
+    );
+    const preview = await a.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    const chosen = await a.patch<ImportJob>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: preview.body.unknownPlaces.map((p) => p.key),
+    });
+    expect(chosen.status).toBe(200);
+    await t.database.db.execute(sql`
+      create or replace function import_test_boom() returns trigger language plpgsql as $$
+      begin if new.name like '%爆炸测试' then raise exception 'boom'; end if; return new; end $$`);
+    await t.database.db.execute(sql`
+      create trigger import_test_boom before insert on residents for each row execute function import_test_boom()`);
+    try {
+      const commit = await a.post<ImportJob>(`/api/imports/${job.id}/commit`, {
+        version: chosen.body.version,
+      });
+      expect(commit.status).toBe(202);
+      const done = await waitForJob(a, job.id);
+      expect(done).toMatchObject({
+        status: 'failed',
+        errorCode: 'import.commit_failed',
+        dwellingsCreated: 0,
+      });
+    } finally {
+      await t.database.db.execute(sql`drop trigger import_test_boom on residents`);
+    }
+    expect(await dwellingsOfCompound(compoundId)).toEqual(before);
+    const names = await t.database.db
+      .select({ name: buildings.name })
+      .from(buildings)
+      .where(eq(buildings.compoundId, compoundId));
+    expect(names.map((n) => n.name)).toEqual(['5']);
+    expect(await namesInCompound(compoundId)).toEqual([]);
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.action, 'building.create'), sql`${auditLog.changes}->'importId'->>'to' = ${job.id}`),
+      );
+    expect(audits).toEqual([]);
+
+    // Fixed, the same choice commits: two new buildings and one flat.
+    const current = await a.get<ImportJob>(`/api/imports/${job.id}`);
+    await a.post(`/api/imports/${job.id}/commit`, { version: current.body.version });
+    expect(await waitForJob(a, job.id)).toMatchObject({
+      status: 'succeeded',
+      buildingsCreated: 2,
+      dwellingsCreated: 4,
+    });
+  });
+});
+
+const validId = (first17: string) => first17 + idCheckChar(first17);
+
+describe('the register’s finer fields and the living-alone rule', () => {
+  it('maps them, warns on an unknown value or a missing emergency contact, and writes them', async () => {
+    const a = await as(world.users.adminB);
+    const name = unique('小区');
+    const { compoundId, dwelling } = await site(name, true);
+    const old = validId('32010219500101003');
+    const oldWithContact = validId('32010219500202004');
+    const young = validId('32010219900303005');
+    const updated = validId('32010219450404006');
+    // Already registered, living alone at 80 with no emergency contact: the update keeps that true.
+    const existing = await a.post<Resident>('/api/residents', {
+      dwellingId: dwelling('5号楼2单元302'),
+      name: '周老',
+      idNumber: updated,
+      emergencyContactName: '周小',
+      tags: ['living_alone'],
+    });
+    expect(existing.status, JSON.stringify(existing.body)).toBe(200);
+    await t.database.db
+      .update(residents)
+      .set({ emergencyContactName: null })
+      .where(eq(residents.id, existing.body.id));
+    const job = await uploadOk(
+      a,
+      world.communityB.id,
+      csv([
+        '姓名,小区,楼号,单元,房号,身份证号,民族,婚姻状况,政治面貌,文化程度,职业,工作单位,来沪原因,来沪日期,紧急联系人,紧急联系电话,标签',
+        `张三,${name},5,1,101,,汉,已婚,中共党员,大学本科,教师,阳光小学,务工,2015.6.1,张小,13900001111,`,
+        `李四,${name},5,1,102,,火星族,同居,党员,初中毕业,,,,,,12345,`,
+        `王五,${name},5,1,201,${old},汉族,丧偶,群众,小学,,,,,,,独居`,
+        `赵六,${name},5,1,202,${oldWithContact},,,,,,,,,赵小,13900002222,独居老人`,
+        `钱七,${name},5,2,101,${young},,,,,,,,,,,独居`,
+        `周老,${name},5,2,302,${updated},,,,,,,,,,,`,
+      ]),
+      'fields.csv',
+      'text/csv',
+    );
+    expect(job.mapping).toEqual([
+      'name',
+      'compound',
+      'building',
+      'entrance',
+      'room',
+      'idNumber',
+      'ethnicity',
+      'maritalStatus',
+      'politicalStatus',
+      'education',
+      'occupation',
+      'employer',
+      'arrivalReason',
+      'arrivalDate',
+      'emergencyContactName',
+      'emergencyContactPhone',
+      'tags',
+    ]);
+    const patched = await a.patch<ImportJob>(`/api/imports/${job.id}`, {
+      version: job.version,
+      mapping: job.mapping,
+      onDuplicate: 'update',
+    });
+    expect(patched.status).toBe(200);
+
+    const preview = await a.get<ImportPreview>(`/api/imports/${job.id}/preview`);
+    expect(preview.body.summary).toMatchObject({ total: 6, create: 5, update: 1, skip: 0 });
+    const problems = Object.fromEntries(
+      preview.body.rows.map((r) => [
+        r.name,
+        r.problems.map((p) => `${p.column ?? ''}:${p.code}:${p.severity}`),
+      ]),
+    );
+    expect(problems).toEqual({
+      张三: [],
+      李四: [
+        '民族:value_ignored:warning',
+        '婚姻状况:value_ignored:warning',
+        '紧急联系电话:contact_phone_ignored:warning',
+      ],
+      王五: ['紧急联系人:emergency_contact_missing:warning'],
+      赵六: [],
+      钱七: [],
+      周老: ['紧急联系人:emergency_contact_missing:warning'],
+    });
+
+    const commit = await a.post<ImportJob>(`/api/imports/${job.id}/commit`, {
+      version: patched.body.version,
+    });
+    expect(commit.status).toBe(202);
+    expect(await waitForJob(a, job.id)).toMatchObject({ status: 'succeeded', created: 5, updated: 1 });
+
+    const people = await t.database.db.select().from(residents).where(eq(residents.compoundId, compoundId));
+    const of = (n: string) => people.find((p) => p.name === n)!;
+    expect(of('张三')).toMatchObject({
+      ethnicity: '01',
+      maritalStatus: 'married',
+      politicalStatus: 'cpc_member',
+      education: 'bachelor',
+      occupation: '教师',
+      employer: '阳光小学',
+      arrivalReason: 'work',
+      arrivalDate: '2015-06-01',
+      emergencyContactName: '张小',
+      emergencyContactPhoneMasked: '139****1111',
+    });
+    expect(of('张三').emergencyContactPhoneEnc).not.toContain('13900001111');
+    expect(of('李四')).toMatchObject({
+      ethnicity: null,
+      maritalStatus: null,
+      politicalStatus: 'cpc_member',
+      education: 'junior_secondary',
+      emergencyContactPhoneEnc: null,
+    });
+    expect(of('王五')).toMatchObject({
+      ethnicity: '01',
+      maritalStatus: 'widowed',
+      politicalStatus: 'masses',
+    });
+
+    const report = await a.get<{ items: ImportReportRow[] }>(`/api/imports/${job.id}/report`);
+    const wang = report.body.items.find((r) => r.name === '王五')!;
+    expect(wang.outcome).toBe('created');
+    expect(wang.reasons.map((r) => r.code)).toEqual(['emergency_contact_missing']);
   });
 });

@@ -10,9 +10,10 @@ import {
   unique,
   type World,
 } from '../../../test/fixtures';
+import { newId } from '../../platform/ids';
 import { auditLog } from '../audit/audit.table';
 import { dwellings } from '../buildings/buildings.table';
-import { householdTags, residentRelations, residentTags } from './registry.table';
+import { householdTags, residentRelations, residents, residentTags } from './registry.table';
 
 type Resident = {
   id: string;
@@ -67,7 +68,15 @@ type Profile = {
 type ErrorBody = {
   error: { code: string; details?: { issues?: { path: string; message?: string }[]; current?: unknown } };
 };
-type Events = { items: { kind: string; changes: Record<string, { from?: unknown; to?: unknown }> | null }[] };
+type Events = {
+  items: {
+    id: string;
+    at: string;
+    kind: string;
+    actorName: string | null;
+    changes: Record<string, { from?: unknown; to?: unknown }> | null;
+  }[];
+};
 
 let t: TestApp;
 let world: World;
@@ -615,5 +624,89 @@ describe('dwelling profile', () => {
     expect((await grid.post(url, { reason: 'x' })).status).toBe(403);
     const b = await as(world.users.adminB);
     expect((await b.post(url, { reason: 'x' })).status).toBe(404);
+  });
+});
+
+describe('timeline of a resident written in bulk', () => {
+  /**
+   * A resident as the import job writes it: its row (provenance, creator, time) but no audit row of its own,
+   * beside a housemate registered by hand.
+   */
+  async function bulkWritten(provenance: string | null, createdBy: string | null) {
+    const a = await as(world.users.adminA);
+    const dwelling = await site(a);
+    const housemate = await add(a, { dwellingId: dwelling('101'), name: '董建国' });
+    const [home] = await t.database.db.select().from(residents).where(eq(residents.id, housemate.id));
+    const id = newId();
+    const createdAt = new Date('2024-03-05T02:30:00.000Z');
+    await t.database.db.insert(residents).values({
+      id,
+      streetId: home!.streetId,
+      communityId: home!.communityId,
+      compoundId: home!.compoundId,
+      buildingId: home!.buildingId,
+      dwellingId: home!.dwellingId,
+      householdId: home!.householdId,
+      name: '董秀兰',
+      namePinyin: 'dongxiulan',
+      nameInitials: 'dxl',
+      relationToHead: 'spouse',
+      provenance,
+      createdBy,
+      createdAt,
+      updatedAt: createdAt,
+    });
+    return { a, id, createdAt, housemate };
+  }
+
+  it('starts with its creation, told from the row: when, by whom, and from which file and row', async () => {
+    const { a, id, createdAt } = await bulkWritten('导入: 阳光台账.xlsx 第3行', world.users.adminA.id);
+    const before = await a.get<Events>(`/api/residents/${id}/timeline`);
+    expect(before.status).toBe(200);
+    expect(before.body.items).toEqual([
+      {
+        id,
+        at: createdAt.toISOString(),
+        kind: 'resident.create',
+        actorName: world.users.adminA.name,
+        changes: { provenance: { to: '导入: 阳光台账.xlsx 第3行' } },
+      },
+    ]);
+
+    const r = (await a.get<Resident>(`/api/residents/${id}`)).body;
+    const edited = await a.patch<Resident>(`/api/residents/${id}`, {
+      version: r.version,
+      occupation: '退休',
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const after = (await a.get<Events>(`/api/residents/${id}/timeline`)).body.items;
+    expect(after.map((e) => e.kind)).toEqual(['resident.update', 'resident.create']);
+    // Newest first, the creation last: the oldest event, with an id no audit row has.
+    expect(after.at(-1)).toEqual(before.body.items[0]);
+    expect(after[0]!.id).not.toBe(id);
+  });
+
+  it('says nothing it does not know: no creator, no provenance', async () => {
+    const { a, id } = await bulkWritten(null, null);
+    const items = (await a.get<Events>(`/api/residents/${id}/timeline`)).body.items;
+    expect(items).toEqual([
+      { id, at: expect.any(String), kind: 'resident.create', actorName: null, changes: null },
+    ]);
+  });
+
+  it('adds nothing to a resident whose creation is in the audit log', async () => {
+    const { a, housemate } = await bulkWritten('demo', null);
+    const items = (await a.get<Events>(`/api/residents/${housemate.id}/timeline`)).body.items;
+    expect(items.map((e) => e.kind)).toEqual(['resident.create']);
+    expect(items[0]!.id).not.toBe(housemate.id);
+    expect(items[0]!.changes?.provenance).toEqual({ to: 'manual' });
+  });
+
+  it("answers 404 for another community's bulk-written resident", async () => {
+    const { id } = await bulkWritten('导入: 阳光台账.xlsx 第4行', world.users.adminA.id);
+    const b = await as(world.users.adminB);
+    const res = await b.get<ErrorBody>(`/api/residents/${id}/timeline`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('resident.not_found');
   });
 });

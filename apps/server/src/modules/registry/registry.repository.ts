@@ -25,6 +25,7 @@ import { type Scope, scopeWhere } from '../../platform/scope';
 import { areas } from '../areas/areas.table';
 import { auditLog } from '../audit/audit.table';
 import { buildings, dwellings, entrances } from '../buildings/buildings.table';
+import { gridBuildings } from '../grids/grids.table';
 import { users } from '../users/users.table';
 import { leadingReadings, nameBigrams, prefixUpperBound, type SearchIntent } from './registry.rules';
 import {
@@ -72,6 +73,8 @@ export type SearchArgs = {
   compoundId?: string;
   buildingId?: string;
   dwellingId?: string;
+  gridId?: string;
+  residenceType?: ResidentRow['residenceType'];
   tagToken?: string;
   bornOnOrBefore?: string;
   bornAfter?: string;
@@ -82,6 +85,13 @@ export type SearchArgs = {
 
 /** A search without its page: what a count or a ledger's filter holds. */
 type SearchFilters = Omit<SearchArgs, 'cursor' | 'limit'>;
+
+/**
+ * The buildings of a grid, as an array computed once (an InitPlan): a grid holds a few buildings, so
+ * each branch keeps its own index and checks `building_id` on the way, or probes the building index.
+ */
+const gridBuildingIds = (gridId: string) =>
+  sql`array(select ${gridBuildings.buildingId} from ${gridBuildings} where ${gridBuildings.gridId} = ${gridId})`;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -132,6 +142,7 @@ function addressDwellings(
           args.communityId ? eq(buildings.communityId, args.communityId) : undefined,
           args.compoundId ? eq(buildings.compoundId, args.compoundId) : undefined,
           args.buildingId ? eq(buildings.id, args.buildingId) : undefined,
+          args.gridId ? sql`${buildings.id} = any(${gridBuildingIds(args.gridId)})` : undefined,
         ),
       )
   );
@@ -206,6 +217,8 @@ function commonConditions(
     args.compoundId ? eq(residents.compoundId, args.compoundId) : undefined,
     args.buildingId ? eq(residents.buildingId, args.buildingId) : undefined,
     args.dwellingId ? eq(residents.dwellingId, args.dwellingId) : undefined,
+    args.gridId ? sql`${residents.buildingId} = any(${gridBuildingIds(args.gridId)})` : undefined,
+    args.residenceType ? eq(residents.residenceType, args.residenceType) : undefined,
     args.bornOnOrBefore ? lte(residents.birthDate, args.bornOnOrBefore) : undefined,
     args.bornAfter ? gt(residents.birthDate, args.bornAfter) : undefined,
     args.bornOnOrBefore || args.bornAfter ? isNotNull(residents.birthDate) : undefined,
@@ -441,6 +454,16 @@ export async function auditOfResident(db: DbOrTx, residentId: string, actions?: 
     )
     .orderBy(desc(auditLog.id))
     .limit(200);
+}
+
+/** When and by whom the resident's row was written, and from where: its creation when no audit row tells it. */
+export async function creationOfResident(db: DbOrTx, residentId: string) {
+  const [row] = await db
+    .select({ createdAt: residents.createdAt, provenance: residents.provenance, actorName: users.name })
+    .from(residents)
+    .leftJoin(users, eq(users.id, residents.createdBy))
+    .where(eq(residents.id, residentId));
+  return row ?? null;
 }
 
 /** Per dwelling of a building: households, residents and stored tags of the active residents. */

@@ -13,7 +13,7 @@ import {
 // The search paths of ADR 0007: pinyin ranges split from initials, names by their leading readings,
 // fragments by two-character pieces, addresses resolved to dwellings first, all within the scope.
 
-type Resident = { id: string; name: string; tags: string[] };
+type Resident = { id: string; name: string; tags: string[]; version: number };
 type Page = { items: Resident[]; nextCursor: string | null };
 type Building = { id: string; dwellings: { id: string; label: string }[] };
 
@@ -66,7 +66,7 @@ async function site(name: string, community: 'A' | 'B' = 'A') {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
-  return { compoundId: compound.body.id, add };
+  return { compoundId: compound.body.id, buildingId: building.body.id, add };
 }
 
 async function search(s: Session, query: Record<string, string | number>) {
@@ -197,5 +197,143 @@ describe('searching within the scope', () => {
     }
     // Naming B's compound from A finds nothing either.
     expect((await search(workerA, { q: 'jxl', compoundId: world.compoundB.id })).items).toEqual([]);
+  });
+});
+
+describe('filtering by grid and residence type', () => {
+  // 韩梅 (hukou) and 韩雪 (non-hukou) in building 21, 韩磊 (separated) and 韩冰 (no type) in 22: the grid;
+  // 韩松 (hukou) in 23, outside it.
+  let gridId: string;
+  const people: Record<string, Resident> = {};
+
+  beforeAll(async () => {
+    const [b21, b22, b23] = [await site('21'), await site('22'), await site('23')];
+    people.韩梅 = await b21.add('21号楼1单元101', '韩梅', { residenceType: 'hukou' });
+    people.韩雪 = await b21.add('21号楼2单元201', '韩雪', { residenceType: 'non_hukou' });
+    people.韩磊 = await b22.add('22号楼1单元101', '韩磊', { residenceType: 'separated' });
+    people.韩冰 = await b22.add('22号楼1单元102', '韩冰');
+    people.韩松 = await b23.add('23号楼1单元101', '韩松', { residenceType: 'hukou' });
+    const admin = await as(world.users.adminA);
+    const grid = await admin.post<{ id: string }>('/api/grids', {
+      communityId: world.communityA.id,
+      name: unique('网格'),
+      buildingIds: [b21.buildingId, b22.buildingId],
+    });
+    expect(grid.status, JSON.stringify(grid.body)).toBe(200);
+    gridId = grid.body.id;
+  });
+
+  const find = async (query: Record<string, string | number>, who = world.users.adminA) =>
+    namesOf(await search(await as(who), query));
+
+  it("finds exactly the residents of the grid's buildings, in pinyin order", async () => {
+    expect(await find({ gridId })).toEqual(['韩冰', '韩磊', '韩梅', '韩雪']);
+    // The community's other residents, 韩松 among them, stay out.
+    expect(await find({ gridId, communityId: world.communityA.id })).toEqual([
+      '韩冰',
+      '韩磊',
+      '韩梅',
+      '韩雪',
+    ]);
+  });
+
+  it('filters by residence type, alone and with the grid', async () => {
+    expect((await find({ residenceType: 'hukou', q: '韩' })).sort()).toEqual(['韩松', '韩梅'].sort());
+    expect(await find({ gridId, residenceType: 'hukou' })).toEqual(['韩梅']);
+    expect(await find({ gridId, residenceType: 'non_hukou' })).toEqual(['韩雪']);
+    expect(await find({ gridId, residenceType: 'separated' })).toEqual(['韩磊']);
+  });
+
+  it('combines the grid with every kind of query', async () => {
+    expect(await find({ gridId, q: '韩' })).toEqual(['韩冰', '韩磊', '韩梅', '韩雪']);
+    expect(await find({ gridId, q: 'hanm' })).toEqual(['韩梅']);
+    expect(await find({ gridId, q: 'hx' })).toEqual(['韩雪']);
+    expect(await find({ gridId, q: '韩磊' })).toEqual(['韩磊']);
+    expect(await find({ gridId, q: '韩松' })).toEqual([]);
+    expect(await find({ gridId, q: '22-1-102' })).toEqual(['韩冰']);
+    expect(await find({ gridId, q: '23-1-101' })).toEqual([]);
+    expect(await find({ q: '23-1-101', residenceType: 'hukou' })).toEqual(['韩松']);
+    expect(await find({ gridId, q: '韩', residenceType: 'non_hukou' })).toEqual(['韩雪']);
+  });
+
+  it('pages through a grid with the cursor', async () => {
+    const a = await as(world.users.adminA);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 6 && (i === 0 || cursor); i++) {
+      const page: Page = await search(a, { gridId, limit: 3, ...(cursor && { cursor }) });
+      seen.push(...namesOf(page));
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual(['韩冰', '韩磊', '韩梅', '韩雪']);
+  });
+
+  it('keeps moved-out residents apart unless asked for them, within the grid too', async () => {
+    const admin = await as(world.users.adminA);
+    const leaver = await b22Resident('韩冰');
+    const moved = await admin.post(`/api/residents/${leaver.id}/move-out`, {
+      version: leaver.version,
+      kind: 'moved_out',
+      date: todayInShanghai(),
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(await find({ gridId })).toEqual(['韩磊', '韩梅', '韩雪']);
+    expect(await find({ gridId, status: 'moved_out' })).toEqual(['韩冰']);
+    expect(await find({ q: 'hanb', status: 'moved_out' })).toEqual(['韩冰']);
+    expect(await find({ gridId, status: 'deceased' })).toEqual([]);
+  });
+
+  async function b22Resident(name: string) {
+    const res = await (await as(world.users.adminA)).get<Resident>(`/api/residents/${people[name]!.id}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  it("counts a saved ledger's grid and residence type like the list", async () => {
+    const admin = await as(world.users.adminA);
+    const ledger = await admin.post<{ id: string }>('/api/ledgers', {
+      name: unique('网格台账'),
+      areaId: world.communityA.id,
+      filter: { gridId, residenceType: 'hukou' },
+      columns: ['name'],
+    });
+    expect(ledger.status, JSON.stringify(ledger.body)).toBe(200);
+    const rows = await admin.get<{ rows: { cells: string[] }[]; total: number }>(
+      `/api/ledgers/${ledger.body.id}/rows`,
+    );
+    expect(rows.status, JSON.stringify(rows.body)).toBe(200);
+    expect(rows.body.rows.map((r) => r.cells[0])).toEqual(['韩梅']);
+    expect(rows.body.total).toBe(1);
+  });
+
+  it("finds no one by another community's grid, and answers 400 for a malformed filter", async () => {
+    const b = await site('21', 'B');
+    await b.add('21号楼1单元101', '韩露', { residenceType: 'hukou' });
+    const adminB = await as(world.users.adminB);
+    const theirs = await adminB.post<{ id: string }>('/api/grids', {
+      communityId: world.communityB.id,
+      name: unique('网格'),
+      buildingIds: [b.buildingId],
+    });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
+    expect(await find({ gridId: theirs.body.id }, world.users.adminB)).toEqual(['韩露']);
+    // Like a compound of B named from A: an empty list, the same as for a grid that does not exist.
+    expect(await find({ gridId: theirs.body.id }, world.users.adminA)).toEqual([]);
+    expect(await find({ gridId: theirs.body.id, q: '韩露' }, world.users.adminA)).toEqual([]);
+    expect(await find({ gridId: theirs.body.id, q: '21-1-101' }, world.users.workerA)).toEqual([]);
+    expect(await find({ gridId }, world.users.adminB)).toEqual([]);
+    expect(await find({ gridId: '01900000-0000-7000-8000-000000000000' })).toEqual([]);
+
+    const a = await as(world.users.adminA);
+    for (const [field, value] of [
+      ['gridId', 'not-a-grid'],
+      ['residenceType', 'tourist'],
+    ]) {
+      const res = await a.get<{ error: { code: string; details?: { issues?: { path: string }[] } } }>(
+        `/api/residents?${field}=${value}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.details?.issues?.map((i) => i.path)).toEqual([field]);
+    }
   });
 });

@@ -43,6 +43,7 @@ import {
   activeMembers,
   auditOfResident,
   countResidents,
+  creationOfResident,
   endRelation,
   findHouseholdInScope,
   findRelationOf,
@@ -202,6 +203,8 @@ function searchArgsOf(ctx: ServiceContext, q: Omit<ResidentSearchQuery, 'cursor'
     compoundId: q.compoundId,
     buildingId: q.buildingId,
     dwellingId: q.dwellingId,
+    gridId: q.gridId,
+    residenceType: q.residenceType,
     tagToken: q.tag && !isDerivedTag(q.tag) ? tagCodec(ctx.crypto).toToken(q.tag) : undefined,
     ...bounds,
     status: q.status,
@@ -561,16 +564,36 @@ export async function residentAccessLog(ctx: ServiceContext, id: string) {
   }));
 }
 
+/**
+ * Newest first, always ending with the resident's creation. Residents written in bulk (an import, the demo)
+ * have no audit row of their own: their creation is told from the row itself, where its provenance says
+ * where it came from (`导入: 文件名 第N行`), under the resident's id, which no audit row carries.
+ */
 export async function residentTimeline(ctx: ServiceContext, id: string) {
   await getResident(ctx, id);
   const rows = await auditOfResident(ctx.db, id);
-  return rows.map((r) => ({
+  const events = rows.map((r) => ({
     id: r.entry.id,
     at: r.entry.at.toISOString(),
     kind: r.entry.action,
     actorName: r.actorName,
     changes: r.entry.changes ?? null,
   }));
+  if (events.some((e) => e.kind === 'resident.create')) return events;
+  // A long timeline is cut: its creation row may lie beyond the cut.
+  if ((await auditOfResident(ctx.db, id, ['resident.create'])).length > 0) return events;
+  const created = await creationOfResident(ctx.db, id);
+  if (!created) return events;
+  return [
+    ...events,
+    {
+      id,
+      at: created.createdAt.toISOString(),
+      kind: 'resident.create',
+      actorName: created.actorName,
+      changes: created.provenance ? { provenance: { to: created.provenance } } : null,
+    },
+  ];
 }
 
 export async function listHouseholds(ctx: ServiceContext, dwellingId: string) {
@@ -649,7 +672,7 @@ export async function buildingOccupancy(ctx: ServiceContext, buildingId: string)
 
 /* ---- Household tags ---- */
 
-function householdTagCodec(crypto: FieldCrypto) {
+export function householdTagCodec(crypto: FieldCrypto) {
   const toToken = (code: HouseholdTagCode) =>
     HOUSEHOLD_TAGS[code].sensitive ? `s:${crypto.hash(`htag:${code}`).slice(0, 24)}` : code;
   const byToken = new Map(HOUSEHOLD_TAG_CODES.map((c) => [toToken(c), c]));
