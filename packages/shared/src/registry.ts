@@ -163,6 +163,8 @@ export const Resident = z.object({
   movedOutAt: z.string().nullable(),
   movedOutTo: z.string().nullable(),
   deceasedAt: z.string().nullable(),
+  /** The record this one was merged into (status `merged`); the merge can be undone from the dedupe page. */
+  mergedIntoId: Id.nullable(),
   lastVerifiedAt: z.string().nullable(),
   version: z.number().int(),
 });

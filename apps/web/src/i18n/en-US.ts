@@ -980,5 +980,7 @@ export const enUS: Messages = {
     anyGrid: 'All grids',
     anyResidenceType: 'Any residence type',
     importedRow: 'Imported from {{file}}, row {{row}}',
+    mergedInto: 'Merged into',
+    openMergedInto: 'Open the record kept',
   },
 };

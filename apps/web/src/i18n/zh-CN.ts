@@ -998,5 +998,7 @@ export const zhCN = {
     anyGrid: '全部网格',
     anyResidenceType: '全部人户状态',
     importedRow: '表格导入（{{file}} 第 {{row}} 行）',
+    mergedInto: '已合并到',
+    openMergedInto: '查看保留的记录',
   },
 };

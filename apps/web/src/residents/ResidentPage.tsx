@@ -209,6 +209,19 @@ function ResidentView({ resident }: { resident: Resident }) {
     ...(resident.status === 'deceased'
       ? [{ key: 'deceasedAt', label: t('residents.fields.deceasedAt'), children: plain(resident.deceasedAt) }]
       : []),
+    ...(resident.mergedIntoId
+      ? [
+          {
+            key: 'mergedInto',
+            label: t('residentsExtra.mergedInto'),
+            children: (
+              <Link to={`/residents/${resident.mergedIntoId}`} data-testid="resident-merged-into">
+                {t('residentsExtra.openMergedInto')}
+              </Link>
+            ),
+          },
+        ]
+      : []),
     {
       key: 'lastVerifiedAt',
       label: t('residents.fields.lastVerifiedAt'),

@@ -246,6 +246,10 @@ describe('merging', () => {
 
     const [m] = await t.database.db.select().from(residents).where(eq(residents.id, merged.id));
     expect(m).toMatchObject({ status: 'merged', mergedIntoId: survivor.id });
+    const mergedPage = await a.get<Resident & { status: string; mergedIntoId: string | null }>(
+      `/api/residents/${merged.id}`,
+    );
+    expect(mergedPage.body).toMatchObject({ status: 'merged', mergedIntoId: survivor.id });
     expect(m!.idNumberEnc).toBe(mergedBefore!.idNumberEnc);
 
     const [audit] = await t.database.db

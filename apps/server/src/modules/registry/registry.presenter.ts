@@ -51,6 +51,7 @@ export function presentResident(row: ResidentWithAddress, tags: TagCode[], today
     movedOutAt: r.movedOutAt,
     movedOutTo: r.movedOutTo,
     deceasedAt: r.deceasedAt,
+    mergedIntoId: r.mergedIntoId,
     lastVerifiedAt: r.lastVerifiedAt?.toISOString() ?? null,
     version: r.version,
   };
