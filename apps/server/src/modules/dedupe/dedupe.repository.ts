@@ -204,28 +204,6 @@ export async function restoreTags(db: DbOrTx, residentId: string, rows: RowSnaps
   );
 }
 
-/** Adds the merged record's tags the survivor lacks; the survivor's own tags keep their history. */
-export async function addTags(
-  db: DbOrTx,
-  resident: { id: string; streetId: string; communityId: string },
-  tokens: string[],
-  by: string | null,
-) {
-  if (tokens.length === 0) return;
-  await db
-    .insert(residentTags)
-    .values(
-      tokens.map((tag) => ({
-        residentId: resident.id,
-        tag,
-        streetId: resident.streetId,
-        communityId: resident.communityId,
-        createdBy: by,
-      })),
-    )
-    .onConflictDoNothing();
-}
-
 export async function versionOf(db: DbOrTx, table: SnapshotTable, id: string) {
   const t = SNAPSHOT_TABLES[table];
   const [r] = await db.select({ version: t.version }).from(t).where(eq(t.id, id));

@@ -19,6 +19,7 @@ import { residentNotFound } from '../registry/registry.errors';
 import {
   activeIdHashTaken,
   activeMembers,
+  addTags,
   findHouseholdInScope,
   findResidentInScope,
   updateHouseholdRow,
@@ -29,7 +30,6 @@ import type { ResidentRow } from '../registry/registry.table';
 import { alreadyUndone, mergeNotFound, notMergeable, survivorNotActive, undoConflict } from './dedupe.errors';
 import { presentMerge, presentSummary } from './dedupe.presenter';
 import {
-  addTags,
   changesSince,
   dismissedAmong,
   duplicateGroups,

@@ -330,20 +330,29 @@ export async function replaceTags(
         tokens.length ? notInArray(residentTags.tag, tokens) : undefined,
       ),
     );
-  if (tokens.length) {
-    await db
-      .insert(residentTags)
-      .values(
-        tokens.map((tag) => ({
-          residentId: resident.id,
-          tag,
-          streetId: resident.streetId,
-          communityId: resident.communityId,
-          createdBy: by,
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  await addTags(db, resident, tokens, by);
+}
+
+/** Adds stored tags; a tag the resident already has keeps its row (and so its history). */
+export async function addTags(
+  db: DbOrTx,
+  resident: { id: string; streetId: string; communityId: string },
+  tokens: string[],
+  by: string | null,
+) {
+  if (tokens.length === 0) return;
+  await db
+    .insert(residentTags)
+    .values(
+      tokens.map((tag) => ({
+        residentId: resident.id,
+        tag,
+        streetId: resident.streetId,
+        communityId: resident.communityId,
+        createdBy: by,
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 export async function findHouseholdInScope(

@@ -366,6 +366,27 @@ function redactTags(tags: TagCode[]) {
   return tags.map((t) => (TAGS[t].sensitive ? '[redacted]' : t));
 }
 
+/**
+ * Locks a resident for a change: in scope (else 404), at the version the caller read (else 409 with the
+ * current record) and still active (moved-out, deceased and merged records are history).
+ */
+async function lockActiveResident(
+  ctx: ServiceContext,
+  tx: DbOrTx,
+  scope: Scope,
+  id: string,
+  version: number,
+) {
+  const found = await findResidentInScope(tx, scope, id, { forUpdate: true });
+  if (!found) throw residentNotFound();
+  const before = found.resident;
+  const grant = assertInScope(scope, before, 'resident.not_found');
+  const [current] = await present(ctx, tx, [found]);
+  assertVersion(before, version, 'resident.version_conflict', () => current);
+  if (before.status !== 'active') throw residentNotActive();
+  return { before, grant };
+}
+
 export async function updateResident(ctx: ServiceContext, id: string, input: ResidentUpdate) {
   assertTagsAllowed(ctx, input.tags);
   const scope = await authorizeFor(
@@ -375,13 +396,7 @@ export async function updateResident(ctx: ServiceContext, id: string, input: Res
     residentTarget(ctx, id),
   );
   return ctx.db.transaction(async (tx) => {
-    const found = await findResidentInScope(tx, scope, id, { forUpdate: true });
-    if (!found) throw residentNotFound();
-    const before = found.resident;
-    const grant = assertInScope(scope, before, 'resident.not_found');
-    const [current] = await present(ctx, tx, [found]);
-    assertVersion(before, input.version, 'resident.version_conflict', () => current);
-    if (before.status !== 'active') throw residentNotActive();
+    const { before, grant } = await lockActiveResident(ctx, tx, scope, id, input.version);
     if (input.idNumber) {
       const hash = ctx.crypto.hash(input.idNumber);
       if (hash !== before.idNumberHash && (await activeIdHashTaken(tx, hash, id))) throw duplicateIdNumber();
@@ -483,13 +498,7 @@ export async function moveOutResident(
     residentTarget(ctx, id),
   );
   return ctx.db.transaction(async (tx) => {
-    const found = await findResidentInScope(tx, scope, id, { forUpdate: true });
-    if (!found) throw residentNotFound();
-    const before = found.resident;
-    const grant = assertInScope(scope, before, 'resident.not_found');
-    const [current] = await present(ctx, tx, [found]);
-    assertVersion(before, input.version, 'resident.version_conflict', () => current);
-    if (before.status !== 'active') throw residentNotActive();
+    const { before, grant } = await lockActiveResident(ctx, tx, scope, id, input.version);
     await updateResidentRow(
       tx,
       id,
