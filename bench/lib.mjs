@@ -73,6 +73,15 @@ export function loadAverage() {
   return os.loadavg().map((n) => Math.round(n * 100) / 100);
 }
 
+/**
+ * Whether other work shares the CPUs: the 1-minute load average is above the number of CPUs. Checked
+ * before a runner starts its own server, whose load would otherwise count.
+ */
+export function machineBusy(load = loadAverage()) {
+  const nproc = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return load[0] > nproc;
+}
+
 export function commandOutput(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 15_000, ...options });
   if (r.error || r.status !== 0) return null;
@@ -122,12 +131,13 @@ export function tail(limit) {
 
 /**
  * Starts `cli.js serve ...args` with `env` (plus a free port on 127.0.0.1 and warn-level logging) and
- * waits for /api/health. `dataDir`, when given, is the PGlite directory stopServer removes afterwards.
+ * waits for /api/health. `dataDir`, when given, is the PGlite directory stopServer removes afterwards;
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export async function startServer({ env, args = [], dataDir = null }) {
+export async function startServer({ env, args = [], dataDir = null, nodeArgs = [] }) {
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', ...args], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST, LINLI_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

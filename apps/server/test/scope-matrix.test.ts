@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedForm, seedSubmission } from '../src/modules/submissions/submissions.test-data';
+import { resolveFieldCrypto } from '../src/platform/crypto';
+import { testConfig } from './database';
 import { buildWorld, signIn, startApp, type TestApp, type World } from './fixtures';
 
 /**
@@ -80,6 +83,24 @@ beforeAll(async () => {
     expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
   });
   for (const r of [ledgerB, linkB]) expect(r.status).toBe(200);
+  // Forms: one of B's, published.
+  const formB = await b.post<{ id: string; version: number }>('/api/forms', {
+    areaId: world.communityB.id,
+    title: 'B登记',
+    template: 'feedback',
+  });
+  const formBLive = await b.post<{ version: number }>(`/api/forms/${formB.body.id}/publish`, {
+    version: formB.body.version,
+  });
+  for (const r of [formB, formBLive]) expect(r.status).toBe(200);
+  const formV = { version: formBLive.body.version };
+  // Submissions inbox: an answer to one of B's forms, stored as the public route stores it.
+  const seededB = await seedForm(t.database.db, world.communityB, {
+    sections: [{ title: '', fields: [{ key: 'name', type: 'text', label: '姓名', maps: 'resident.name' }] }],
+  });
+  const answerB = await seedSubmission(t.database.db, resolveFieldCrypto(testConfig()), seededB, {
+    name: '乙答',
+  });
   // Register model: a relation and a household of B's resident.
   const relationB = await b.post<{ id: string }>(`/api/residents/${residentB}/relations`, {
     kind: 'other',
@@ -228,6 +249,24 @@ beforeAll(async () => {
       body: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
     },
     { method: 'POST', url: `/api/ledgers/${ledgerB.body.id}/links/${linkB.body.id}/revoke` },
+    { method: 'GET', url: `/api/forms/${formB.body.id}` },
+    { method: 'PATCH', url: `/api/forms/${formB.body.id}`, body: { ...formV, title: '越界' } },
+    { method: 'POST', url: `/api/forms/${formB.body.id}/publish`, body: formV },
+    { method: 'POST', url: `/api/forms/${formB.body.id}/close`, body: formV },
+    { method: 'POST', url: `/api/forms/${formB.body.id}/reopen`, body: formV },
+    { method: 'POST', url: `/api/forms/${formB.body.id}/archive`, body: formV },
+    { method: 'GET', url: `/api/forms/${formB.body.id}/chain` },
+    { method: 'POST', url: '/api/forms', body: { areaId: world.communityB.id, title: '越界表单' } },
+    { method: 'GET', url: `/api/submissions/${answerB.id}` },
+    { method: 'GET', url: `/api/submissions/${answerB.id}/candidates` },
+    { method: 'GET', url: `/api/submissions/${answerB.id}/diff` },
+    { method: 'POST', url: `/api/submissions/${answerB.id}/reveal`, body: { reason: '越界' } },
+    { method: 'POST', url: `/api/submissions/${answerB.id}/status`, body: { status: 'reviewed', ...v } },
+    {
+      method: 'POST',
+      url: `/api/submissions/${answerB.id}/apply`,
+      body: { ...v, create: true, fields: ['resident.name'] },
+    },
   ];
 });
 afterAll(() => t.close());

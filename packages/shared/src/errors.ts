@@ -290,6 +290,133 @@ export const ERRORS = {
     zh: '有效期须晚于现在且不超过 {days} 天',
     en: 'The expiry must be in the future and within {days} days',
   },
+  'form.not_found': { status: 404, zh: '表单不存在', en: 'Form not found' },
+  'form.version_conflict': {
+    status: 409,
+    zh: '该表单已被他人修改，请查看最新内容',
+    en: 'Someone else changed this form; review the latest version',
+  },
+  'form.area_kind': {
+    status: 422,
+    zh: '表单只能建在街道或社区一级',
+    en: 'A form serves a street or a community',
+  },
+  'form.invalid_state': {
+    status: 409,
+    zh: '表单当前状态下不能这样操作',
+    en: 'This cannot be done to the form in its current state',
+  },
+  'form.archived': { status: 409, zh: '该表单已归档', en: 'This form is archived' },
+  'form.nothing_to_ask': {
+    status: 422,
+    zh: '表单至少要有一个需要填写的问题才能发布',
+    en: 'A form needs at least one question before it can be published',
+  },
+  'form.limit_needs_field': {
+    status: 422,
+    zh: '“每个手机号/每户限填一次”需要表单里有一个必填的手机号或住址题',
+    en: 'A one-answer-per-phone or per-dwelling limit needs a required phone or address question',
+  },
+  'form.bad_window': {
+    status: 422,
+    zh: '截止时间须晚于开始时间',
+    en: 'The closing time must be after the opening time',
+  },
+  'form.invalid_answer': {
+    status: 400,
+    zh: '有些内容填写有误，请按提示修改',
+    en: 'Some answers need correcting; see the marked questions',
+  },
+  'form.version_unknown': {
+    status: 409,
+    zh: '表单内容已更新，请刷新页面后重新提交',
+    en: 'The form has changed; reload the page and send again',
+  },
+  'form.not_open': {
+    status: 409,
+    zh: '表单还未开放填写，请在开始时间之后再来',
+    en: 'This form is not open yet; come back after it opens',
+  },
+  'form.closed': { status: 410, zh: '表单已截止，不再接收填报', en: 'This form is closed' },
+  'form.already_submitted': {
+    status: 409,
+    zh: '已经提交过了，本表单每个手机号或每户只能填一次',
+    en: 'Already answered: this form takes one answer per phone or per dwelling',
+  },
+  'form.option_full': {
+    status: 409,
+    zh: '您选择的名额已满，请换一个选项',
+    en: 'The option you chose is full; choose another',
+  },
+  'form.idempotency_mismatch': {
+    status: 422,
+    zh: '同一次提交的内容不一致，请刷新页面后重新填写',
+    en: 'This resend differs from the first send; reload the page and fill it in again',
+  },
+  'form.reference_not_found': {
+    status: 404,
+    zh: '没有找到这个回执编号，请核对',
+    en: 'No answer has this reference; check it',
+  },
+  'form.cannot_withdraw': {
+    status: 409,
+    zh: '这份填报已由社区处理，不能再撤回，请联系居委会',
+    en: 'This answer has already been handled; contact the committee',
+  },
+  'form.rate_limited': {
+    status: 429,
+    zh: '提交的人太多了，请稍等一分钟再试，您填写的内容不会丢失',
+    en: 'Too many answers right now; wait a minute and try again — what you entered is kept',
+  },
+  'upload.form_not_found': { status: 404, zh: '表单不存在或未发布', en: 'No such published form' },
+  'upload.form_closed': {
+    status: 410,
+    zh: '表单已截止或尚未开始，不能上传附件',
+    en: 'This form is not open, so files cannot be attached',
+  },
+  'upload.not_a_file_field': {
+    status: 400,
+    zh: '表单中没有名为 {field} 的附件项',
+    en: 'This form has no file field named {field}',
+  },
+  'upload.empty': { status: 400, zh: '文件是空的，请重新选择', en: 'The file is empty; choose it again' },
+  'upload.too_large': {
+    status: 413,
+    zh: '文件过大，最大 {maxKb} KB，请压缩后再传',
+    en: 'The file is too large: at most {maxKb} KB',
+  },
+  'upload.type': {
+    status: 415,
+    zh: '只能上传照片（JPG、PNG、WebP）或 PDF 文件',
+    en: 'Only photos (JPG, PNG, WebP) or PDF files can be attached',
+  },
+  'upload.not_found': { status: 404, zh: '附件不存在', en: 'File not found' },
+  'submission.not_found': { status: 404, zh: '答卷不存在', en: 'Submission not found' },
+  'submission.version_conflict': {
+    status: 409,
+    zh: '该答卷已被他人处理，请查看最新状态',
+    en: 'Someone else acted on this submission; review its latest state',
+  },
+  'submission.invalid_status': {
+    status: 409,
+    zh: '答卷当前的状态不允许此操作',
+    en: 'The submission’s current status does not allow this',
+  },
+  'submission.not_answered': {
+    status: 400,
+    zh: '答卷中没有可写入所选登记项的回答',
+    en: 'The submission has no answer for the chosen register field',
+  },
+  'submission.dwelling_differs': {
+    status: 400,
+    zh: '答卷中的住址与登记不同：迁入、迁出请在居民档案中办理',
+    en: 'The answered address differs from the register: record a move on the resident’s page',
+  },
+  'submission.export_too_large': {
+    status: 422,
+    zh: '一次最多导出 {max} 份答卷，请缩小筛选范围',
+    en: 'At most {max} submissions per file; narrow the filter',
+  },
   'internal.error': {
     status: 500,
     zh: '服务器内部错误，已记录，请稍后再试',
@@ -371,6 +498,49 @@ export const FIELD_MESSAGES = {
   relation_other_one: {
     zh: '选择了居民时不再填写姓名和电话',
     en: 'With a resident chosen, leave the name and phone empty',
+  },
+  // Form definitions (forms.ts `definitionProblems`) and the public submit header.
+  field_key: {
+    zh: '字段标识须以小写字母开头，只含小写字母、数字和下划线（最多 40 位）',
+    en: 'A field key starts with a lower-case letter and has only a–z, 0–9 and _ (at most 40)',
+  },
+  option_value: {
+    zh: '选项值只能含小写字母、数字、下划线和连字符（最多 40 位）',
+    en: 'An option value has only a–z, 0–9, _ and - (at most 40)',
+  },
+  duplicate_key: {
+    zh: '字段标识与前面的字段重复，请改一个',
+    en: 'This field key is already used by an earlier question; change it',
+  },
+  options_required: { zh: '单选、多选题至少要有一个选项', en: 'A choice question needs at least one option' },
+  options_not_allowed: { zh: '这种题型没有选项', en: 'This type of question has no options' },
+  duplicate_option: { zh: '选项值有重复', en: 'Two options have the same value' },
+  sensitive_capacity: {
+    zh: '设了名额的选项不能标为敏感（名额要公开计数）',
+    en: 'Options with places cannot be sensitive: places are counted in the open',
+  },
+  min_above_max: { zh: '最小值不能大于最大值', en: 'The minimum cannot be above the maximum' },
+  show_if_unknown: {
+    zh: '显示条件引用的题目不存在，或不在本题之前',
+    en: 'The condition refers to a question that does not exist or does not come earlier',
+  },
+  show_if_value: { zh: '请选择显示条件的取值', en: 'Choose the value the condition looks for' },
+  show_if_type: {
+    zh: '显示条件只能引用单选、多选或是/否题',
+    en: 'A condition can only look at a choice or yes/no question',
+  },
+  maps_type: {
+    zh: '这种题型不能写入所选的台账字段',
+    en: 'This type of question cannot feed the chosen register field',
+  },
+  maps_duplicate: {
+    zh: '另一道题已写入同一个台账字段',
+    en: 'Another question already feeds this register field',
+  },
+  too_many_fields: { zh: '一张表单最多 100 道题', en: 'A form has at most 100 questions' },
+  idempotency_key: {
+    zh: '缺少或无效的 Idempotency-Key 请求头（8–100 位字母、数字、- 或 _）',
+    en: 'Missing or invalid Idempotency-Key header (8–100 letters, digits, - or _)',
   },
 } as const;
 export type FieldMessageKey = keyof typeof FIELD_MESSAGES;

@@ -57,6 +57,10 @@ export const PERMISSIONS = [
   'resident.reveal',
   'resident.read_sensitive',
   'ledger.share',
+  'resident.merge',
+  'form.read',
+  'form.manage',
+  'form.apply',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -66,7 +70,7 @@ const ALL: readonly Permission[] = PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   district_admin: ALL,
   street_admin: ALL,
-  street_staff: ['area.read', 'user.read', 'delegation.read', 'resident.read'],
+  street_staff: ['area.read', 'user.read', 'delegation.read', 'resident.read', 'form.read'],
   community_admin: [
     'area.read',
     'area.manage',
@@ -83,6 +87,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'resident.reveal',
     'resident.read_sensitive',
     'ledger.share',
+    'resident.merge',
+    'form.read',
+    'form.manage',
+    'form.apply',
   ],
   community_worker: [
     'area.read',
@@ -91,8 +99,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'resident.read',
     'resident.write',
     'resident.reveal',
+    'resident.merge',
+    'form.read',
+    'form.manage',
+    'form.apply',
   ],
-  grid_worker: ['area.read', 'resident.read', 'resident.write'],
+  grid_worker: ['area.read', 'resident.read', 'resident.write', 'form.read'],
   volunteer: [],
   viewer: ['area.read', 'user.read'],
 };

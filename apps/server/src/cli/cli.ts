@@ -66,8 +66,9 @@ program
       let seeded = false;
       if (opts.seedDemoIfEmpty && !(await hasAnyArea(database.db))) {
         console.log('linli: first start: loading the demo street …');
-        seeded = (await seedDemo(database.db, { scale: 'community', password: config.demoPassword, crypto }))
-          .created;
+        seeded = (
+          await seedDemo(database.db, { scale: 'community', password: config.demoPassword, crypto, config })
+        ).created;
       }
       app = await buildApp({ config, database, crypto });
       await app.listen({ port: config.port, host: config.host });
@@ -114,10 +115,11 @@ program
           scale: opts.scale,
           password: config.demoPassword,
           crypto: resolveFieldCrypto(config),
+          config,
         });
         console.log(
           result.created
-            ? `linli: demo street loaded: ${result.communities} communities, ${result.dwellings} dwellings, ${result.residents} residents in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+            ? `linli: demo street loaded: ${result.communities} communities, ${result.dwellings} dwellings, ${result.residents} residents, ${result.answers} form answers in ${((Date.now() - started) / 1000).toFixed(1)} s.`
             : 'linli: the demo street is already there; nothing changed.',
         );
       }),

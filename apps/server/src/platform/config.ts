@@ -37,6 +37,21 @@ const ConfigSchema = z
         'Master key for sensitive fields; on PGlite a key file beside the data directory is used when unset',
       ),
     LINLI_REVEAL_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
+    LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      // Mobile carriers put many phones behind one address: generous, it only stops floods.
+      .default(60)
+      .describe('Public form answers (and withdrawals) one address may send per minute'),
+    LINLI_FORM_SUBMITS_PER_FORM_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(6000)
+      .describe('Public form answers one form accepts per minute, all senders together'),
   })
   .superRefine((env, ctx) => {
     // On a shared server the key must come from the operator, never from a file the app invents.
@@ -63,6 +78,8 @@ const ConfigSchema = z
     logLevel: env.LINLI_LOG_LEVEL,
     encryptionKey: env.LINLI_ENCRYPTION_KEY ?? null,
     revealLimitPerHour: env.LINLI_REVEAL_LIMIT_PER_HOUR,
+    formSubmitsPerIpPerMinute: env.LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE,
+    formSubmitsPerFormPerMinute: env.LINLI_FORM_SUBMITS_PER_FORM_PER_MINUTE,
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

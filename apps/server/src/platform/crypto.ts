@@ -13,7 +13,12 @@ export type FieldCrypto = {
   decrypt(stored: string): string;
   /** Deterministic keyed hash: equal inputs give equal hashes, and nothing can be learned without the key. */
   hash(value: string): string;
+  /** The same AES-256-GCM for files: version byte, key id, IV, tag, then the body, all binary. */
+  encryptBytes(plain: Buffer): Buffer;
+  decryptBytes(stored: Buffer): Buffer;
 };
+
+const BYTES_VERSION = 1;
 
 export function createFieldCrypto(masterKey: Buffer): FieldCrypto {
   if (masterKey.length !== 32) throw new Error('the encryption key must be 32 bytes');
@@ -47,6 +52,22 @@ export function createFieldCrypto(masterKey: Buffer): FieldCrypto {
     },
     hash(value) {
       return createHmac('sha256', macKey).update(value).digest('hex');
+    },
+    encryptBytes(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', aesKey, iv);
+      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+      const head = Buffer.concat([Buffer.from([BYTES_VERSION]), Buffer.from(keyId, 'ascii'), iv]);
+      return Buffer.concat([head, cipher.getAuthTag(), body]);
+    },
+    decryptBytes(stored) {
+      if (stored.length < 37 || stored[0] !== BYTES_VERSION) throw new Error('unreadable encrypted file');
+      const storedKeyId = stored.subarray(1, 9).toString('ascii');
+      if (storedKeyId !== keyId)
+        throw new Error(`file encrypted under key ${storedKeyId}, current key is ${keyId}`);
+      const decipher = createDecipheriv('aes-256-gcm', aesKey, stored.subarray(9, 21));
+      decipher.setAuthTag(stored.subarray(21, 37));
+      return Buffer.concat([decipher.update(stored.subarray(37)), decipher.final()]);
     },
   };
 }

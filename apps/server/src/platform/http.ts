@@ -156,6 +156,9 @@ export async function buildApp({ config, database, crypto }: AppDeps): Promise<F
     // A missing hashed asset is a stale page asking for an old build: answer 404, not the app shell.
     if (!webRoot || req.url.startsWith('/assets/'))
       return reply.code(404).type('text/plain').send('Not found');
+    // A resident's form page has its own light entry: the console's bundle is far too heavy for a phone.
+    if (req.url.startsWith('/f/'))
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('form.html');
     // The console is a single-page app: every other GET is one of its routes.
     return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
   });

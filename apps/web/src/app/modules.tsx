@@ -2,8 +2,10 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   DiffOutlined,
+  FormOutlined,
   HomeOutlined,
   ImportOutlined,
+  InboxOutlined,
   KeyOutlined,
   ProfileOutlined,
   SwapOutlined,
@@ -17,6 +19,8 @@ export type ModuleKey =
   | 'home'
   | 'residents'
   | 'ledgers'
+  | 'forms'
+  | 'submissions'
   | 'dedupe'
   | 'imports'
   | 'areas'
@@ -37,7 +41,9 @@ export const MODULES: readonly ConsoleModule[] = [
   { key: 'home', path: '/', icon: <HomeOutlined />, permission: null },
   { key: 'residents', path: '/residents', icon: <UserOutlined />, permission: 'resident.read' },
   { key: 'ledgers', path: '/ledgers', icon: <ProfileOutlined />, permission: 'resident.read' },
-  { key: 'dedupe', path: '/dedupe', icon: <DiffOutlined />, permission: 'resident.write' },
+  { key: 'forms', path: '/forms', icon: <FormOutlined />, permission: 'form.read' },
+  { key: 'submissions', path: '/submissions', icon: <InboxOutlined />, permission: 'form.read' },
+  { key: 'dedupe', path: '/dedupe', icon: <DiffOutlined />, permission: 'resident.merge' },
   { key: 'imports', path: '/imports', icon: <ImportOutlined />, permission: 'resident.write' },
   { key: 'areas', path: '/areas', icon: <ApartmentOutlined />, permission: 'area.read' },
   { key: 'users', path: '/users', icon: <TeamOutlined />, permission: 'user.read' },

@@ -35,8 +35,27 @@ const pages: RouteObject[] = [
       lazy: lazyPage(() => import('../ledgers/LedgerPage').then((m) => m.LedgerPage)),
     },
   ]),
-  gated('resident.write', [
+  gated('form.read', [
+    { path: 'forms', lazy: lazyPage(() => import('../forms/FormsPage').then((m) => m.FormsPage)) },
+    {
+      path: 'forms/:formId',
+      lazy: lazyPage(() => import('../forms/FormBuilderPage').then((m) => m.FormBuilderPage)),
+    },
+  ]),
+  gated('form.read', [
+    {
+      path: 'submissions',
+      lazy: lazyPage(() => import('../submissions/SubmissionsPage').then((m) => m.SubmissionsPage)),
+    },
+    {
+      path: 'submissions/:submissionId',
+      lazy: lazyPage(() => import('../submissions/SubmissionPage').then((m) => m.SubmissionPage)),
+    },
+  ]),
+  gated('resident.merge', [
     { path: 'dedupe', lazy: lazyPage(() => import('../dedupe/DedupePage').then((m) => m.DedupePage)) },
+  ]),
+  gated('resident.write', [
     { path: 'imports', lazy: lazyPage(() => import('../imports/ImportsPage').then((m) => m.ImportsPage)) },
   ]),
   gated('area.read', [

@@ -10,6 +10,7 @@ import {
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { ApiError, api, itemsOf, withQuery } from '../api/client';
+import { saveBlob } from '../api/download';
 import { currentLocale, i18n } from '../i18n/i18n';
 
 export type ImportMappingBody = z.input<typeof ImportMappingUpdate>;
@@ -167,12 +168,5 @@ export async function downloadReport(job: ImportJob): Promise<void> {
     throw new ApiError(0, 'network', i18n.t('errors.network'));
   }
   if (!response.ok) throw await failure(response);
-  const url = URL.createObjectURL(await response.blob());
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = `${job.fileName.replace(/\.(xlsx|csv)$/i, '')}-report.xlsx`;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(await response.blob(), `${job.fileName.replace(/\.(xlsx|csv)$/i, '')}-report.xlsx`);
 }

@@ -1,11 +1,12 @@
 import type { Ledger } from '@linli/shared';
-import { Alert, App, Form, Input, Radio, Switch } from 'antd';
+import { Alert, App, Form, Radio } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormErrorAlert } from '../api/FormErrorAlert';
 import { useFormServerErrors } from '../api/useFormServerErrors';
+import { ExportPurposeFields } from '../app/ExportPurposeFields';
 import { FormModal } from '../app/FormModal';
-import { usePermission, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import { downloadExport } from './ledgers.api';
 
 interface ExportFormValues {
@@ -20,9 +21,7 @@ export function ExportModal({ ledger, onClose }: { ledger: Ledger; onClose: () =
   const { t } = useTranslation();
   const { message } = App.useApp();
   const me = useSession();
-  const mayReveal = usePermission('resident.reveal');
   const [form] = Form.useForm<ExportFormValues>();
-  const unmasked = Form.useWatch('unmasked', form);
   const [busy, setBusy] = useState(false);
   const { formError, handleError, clearFormError } = useFormServerErrors(form);
 
@@ -74,42 +73,16 @@ export function ExportModal({ ledger, onClose }: { ledger: Ledger; onClose: () =
             ]}
           />
         </Form.Item>
-        <Form.Item
-          name="purpose"
-          label={t('ledgers.fields.purpose')}
-          extra={t('ledgers.purposeHint')}
-          rules={[
-            { required: true, whitespace: true, message: t('validation.required') },
-            { max: 60, message: t('validation.maxLength', { max: 60 }) },
-          ]}
-        >
-          <Input data-testid="ledger-export-purpose" />
-        </Form.Item>
-        {mayReveal && (
-          <Form.Item name="unmasked" label={t('ledgers.fields.unmasked')} valuePropName="checked">
-            <Switch data-testid="ledger-export-unmasked" />
-          </Form.Item>
-        )}
-        {unmasked && (
-          <>
-            <Alert
-              type="warning"
-              showIcon
-              style={{ marginBottom: 16 }}
-              title={t('ledgers.unmaskedWarning')}
-            />
-            <Form.Item
-              name="reason"
-              label={t('ledgers.fields.reason')}
-              rules={[
-                { required: true, whitespace: true, message: t('validation.required') },
-                { max: 200, message: t('validation.maxLength', { max: 200 }) },
-              ]}
-            >
-              <Input.TextArea rows={2} data-testid="ledger-export-reason" />
-            </Form.Item>
-          </>
-        )}
+        <ExportPurposeFields
+          testIdPrefix="ledger-export"
+          labels={{
+            purpose: t('ledgers.fields.purpose'),
+            purposeHint: t('ledgers.purposeHint'),
+            unmasked: t('ledgers.fields.unmasked'),
+            unmaskedWarning: t('ledgers.unmaskedWarning'),
+            reason: t('ledgers.fields.reason'),
+          }}
+        />
       </Form>
     </FormModal>
   );

@@ -17,9 +17,8 @@ import {
 } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { ApiError, api, itemsOf } from '../api/client';
-import { currentLocale, i18n } from '../i18n/i18n';
-import { fileNameOf } from './ledgerRules';
+import { api, itemsOf } from '../api/client';
+import { postForDownload } from '../api/download';
 
 export type LedgerCreateBody = z.input<typeof LedgerCreate>;
 export type LedgerUpdateBody = z.input<typeof LedgerUpdate>;
@@ -130,44 +129,6 @@ export function useSharedLedger(token: string) {
  * Export is a POST (purpose and reason stay out of URLs), so the file comes back through fetch
  * and is handed to the browser as a download.
  */
-export async function downloadExport(id: string, body: LedgerExportBody, csrfToken: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/ledgers/${id}/export`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        'Content-Type': 'application/json',
-        'Accept-Language': currentLocale(),
-        'X-CSRF-Token': csrfToken,
-      },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', i18n.t('errors.network'));
-  }
-  if (!response.ok) {
-    const payload = (await response.json().catch(() => null)) as {
-      error?: { code: string; message: string; details?: unknown };
-      requestId?: string;
-    } | null;
-    const error = payload?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'internal.error',
-      error?.message ?? i18n.t('errors.unexpected'),
-      error?.details,
-      payload?.requestId ?? null,
-    );
-  }
-  const name = fileNameOf(response.headers.get('content-disposition'), `ledger.${body.format}`);
-  const url = URL.createObjectURL(await response.blob());
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = name;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name;
+export function downloadExport(id: string, body: LedgerExportBody, csrfToken: string): Promise<string> {
+  return postForDownload(`/api/ledgers/${id}/export`, body, csrfToken, `ledger.${body.format}`);
 }

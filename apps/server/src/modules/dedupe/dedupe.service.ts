@@ -76,7 +76,7 @@ function pairTarget(ctx: ServiceContext, aId: string, bId: string) {
 }
 
 async function authorizePair(ctx: ServiceContext, aId: string, bId: string) {
-  return authorizeFor(ctx.actor, 'resident.write', 'resident.not_found', pairTarget(ctx, aId, bId));
+  return authorizeFor(ctx.actor, 'resident.merge', 'resident.not_found', pairTarget(ctx, aId, bId));
 }
 
 /** Largest group a key may form before it stops meaning "one person" (a shared office phone …). */
@@ -115,7 +115,7 @@ async function pairsOf(ctx: ServiceContext, scope: Scope, rule: DedupeReason, co
 }
 
 export async function listCandidates(ctx: ServiceContext, q: DedupeCandidatesQuery) {
-  const scope = authorize(ctx.actor, 'resident.write');
+  const scope = authorize(ctx.actor, 'resident.merge');
   const rules = q.reason ? [q.reason] : DEDUPE_REASONS;
   const pairs = new Map<string, [string, string]>();
   let truncated = false;
@@ -348,7 +348,7 @@ const mergeTarget = (ctx: ServiceContext, id: string) => async (reach: Scope) =>
 export async function getMerge(ctx: ServiceContext, id: string) {
   const scope = await authorizeFor(
     ctx.actor,
-    'resident.write',
+    'resident.merge',
     'dedupe.merge_not_found',
     mergeTarget(ctx, id),
   );
@@ -358,7 +358,7 @@ export async function getMerge(ctx: ServiceContext, id: string) {
 }
 
 export async function listMergeRecords(ctx: ServiceContext, status?: 'merged' | 'undone') {
-  const scope = authorize(ctx.actor, 'resident.write');
+  const scope = authorize(ctx.actor, 'resident.merge');
   return (await listMerges(ctx.db, scope, status)).map(presentMerge);
 }
 
@@ -370,7 +370,7 @@ export async function listMergeRecords(ctx: ServiceContext, status?: 'merged' | 
 export async function undoMerge(ctx: ServiceContext, id: string, version: number) {
   const scope = await authorizeFor(
     ctx.actor,
-    'resident.write',
+    'resident.merge',
     'dedupe.merge_not_found',
     mergeTarget(ctx, id),
   );

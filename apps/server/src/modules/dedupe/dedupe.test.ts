@@ -482,19 +482,22 @@ describe('scope and permissions', () => {
     const [stillB] = await t.database.db.select().from(residents).where(eq(residents.id, b3.id));
     expect(stillB!.status).toBe('active');
 
-    // Inside its own community a volunteer (no resident.write) is refused with 403.
-    const v = await as(world.users.volunteerA);
-    expect((await v.get('/api/dedupe/candidates')).status).toBe(403);
-    expect((await v.get('/api/dedupe/merges')).status).toBe(403);
-    expect((await v.get(`/api/dedupe/compare?a=${a1.id}&b=${a2.id}`)).status).toBe(403);
-    const tryMerge = await v.post('/api/dedupe/merges', {
-      survivorId: a1.id,
-      survivorVersion: 1,
-      mergedId: a2.id,
-      mergedVersion: 1,
-    });
-    expect(tryMerge.status).toBe(403);
-    expect((await v.post('/api/dedupe/dismissals', { aId: a1.id, bId: a2.id })).status).toBe(403);
+    // Inside its own community a volunteer, and a grid worker (who edits residents but does not merge
+    // records), are refused with 403.
+    for (const who of ['volunteerA', 'gridWorkerA'] as const) {
+      const v = await as(world.users[who]);
+      expect((await v.get('/api/dedupe/candidates')).status).toBe(403);
+      expect((await v.get('/api/dedupe/merges')).status).toBe(403);
+      expect((await v.get(`/api/dedupe/compare?a=${a1.id}&b=${a2.id}`)).status).toBe(403);
+      const tryMerge = await v.post('/api/dedupe/merges', {
+        survivorId: a1.id,
+        survivorVersion: 1,
+        mergedId: a2.id,
+        mergedVersion: 1,
+      });
+      expect(tryMerge.status).toBe(403);
+      expect((await v.post('/api/dedupe/dismissals', { aId: a1.id, bId: a2.id })).status).toBe(403);
+    }
   });
 
   it('lets a street admin see pairs across the street’s communities and merge them', async () => {

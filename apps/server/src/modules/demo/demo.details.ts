@@ -41,7 +41,7 @@ function mix(x: number) {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export const STREAM = { person: 1, household: 2, dwelling: 3, carer: 4 } as const;
+export const STREAM = { person: 1, household: 2, dwelling: 3, carer: 4, form: 5 } as const;
 
 /**
  * The generator of one person, household or dwelling. Seeding `random` with consecutive numbers would

@@ -69,17 +69,17 @@ function drawSize(rng: Rng, sizes: ResidentProfile['sizes']): number {
   return sizes.length;
 }
 
-function personName(rng: Rng, sex: 'male' | 'female', surname = rng.pick(SURNAMES)) {
+export function personName(rng: Rng, sex: 'male' | 'female', surname = rng.pick(SURNAMES)) {
   const pool = sex === 'male' ? MALE : FEMALE;
   return surname + rng.pick(pool) + (rng.chance(0.7) ? rng.pick(pool) : '');
 }
 
-function birthDate(rng: Rng, age: number, today: Date) {
+export function birthDate(rng: Rng, age: number, today: Date) {
   const d = new Date(Date.UTC(today.getUTCFullYear() - age, 0, 1) - rng.int(0, 364) * 86_400_000);
   return d.toISOString().slice(0, 10);
 }
 
-function residentId(rng: Rng, birth: string, sex: 'male' | 'female') {
+export function residentId(rng: Rng, birth: string, sex: 'male' | 'female') {
   const seq = rng.int(0, 99) * 10 + (sex === 'male' ? rng.pick([1, 3, 5, 7, 9]) : rng.pick([0, 2, 4, 6, 8]));
   // 319901: a region code no real district uses, so demo numbers cannot collide with real people.
   const first17 = `319901${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;

@@ -25,6 +25,7 @@ import {
   residents,
   residentTags,
 } from '../registry/registry.table';
+import { seedDemoForms } from './demo.forms';
 import { type DemoDwelling, PROFILES, seedResidents } from './demo.residents';
 
 /**
@@ -234,5 +235,32 @@ describe('demo residents', () => {
       `/api/residents/${subject.otherResidentId}/relations`,
     );
     expect(other.body.items).toContainEqual(expect.objectContaining({ kind: 'carer', side: 'other' }));
+  });
+});
+
+describe('demo forms', () => {
+  type Item = { id: string; matched: boolean; formId: string; status: string };
+  it('publishes a registration and a chain with answers, written as a worker would, four matching the register', async () => {
+    const result = await seedDemoForms(t.database.db, testConfig(), resolveFieldCrypto(testConfig()), {
+      communityId: world.communityA.id,
+      username: world.users.workerA.username,
+    });
+    expect(result.forms).toBe(2);
+    expect(result.answers).toBeGreaterThanOrEqual(20);
+    const worker = await as(world.users.workerA);
+    const forms = await worker.get<{
+      items: { id: string; slug: string; mode: string; submissionCount: number }[];
+    }>('/api/forms');
+    const registration = forms.body.items.find((f) => f.mode === 'form' && f.submissionCount === 12)!;
+    const chain = forms.body.items.find((f) => f.mode === 'chain')!;
+    expect(registration).toBeDefined();
+    const matched = await worker.get<{ items: Item[] }>(
+      `/api/submissions?formId=${registration.id}&matched=yes`,
+    );
+    expect(matched.body.items).toHaveLength(4);
+    const open = await t.app.inject({ method: 'GET', url: `/api/public/forms/${chain.slug}` });
+    const entries = (open.json() as { chain: { entries: { maskedName: string }[] } }).chain.entries;
+    expect(entries.length).toBeGreaterThanOrEqual(8);
+    for (const e of entries) expect(e.maskedName).toMatch(/\*/);
   });
 });

@@ -1,4 +1,5 @@
 import { eq, isNull, sql } from 'drizzle-orm';
+import type { Config } from '../../platform/config';
 import type { FieldCrypto } from '../../platform/crypto';
 import type { Db, DbOrTx } from '../../platform/db';
 import { newId } from '../../platform/ids';
@@ -20,6 +21,7 @@ import {
   SONGFENG,
   streetScaleCommunities,
 } from './demo.data';
+import { seedDemoForms } from './demo.forms';
 import { type DemoDwelling, PROFILES, seedResidents } from './demo.residents';
 
 export type DemoScale = 'community' | 'street';
@@ -39,15 +41,19 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
 
 /**
  * The demo street: the area tree, buildings, dwellings, residents and households, one grid and the demo
- * accounts, in one transaction so a failed seed leaves nothing behind.
+ * accounts, in one transaction so a failed seed leaves nothing behind; then two forms with answers in the
+ * first community, written through the forms module as its community worker.
  */
-export async function seedDemo(db: Db, opts: { scale: DemoScale; password: string; crypto: FieldCrypto }) {
+export async function seedDemo(
+  db: Db,
+  opts: { scale: DemoScale; password: string; crypto: FieldCrypto; config: Config },
+) {
   const [existing] = await db
     .select({ id: areas.id })
     .from(areas)
     .where(eq(areas.name, DEMO_DISTRICT.name))
     .limit(1);
-  if (existing) return { created: false, dwellings: 0, communities: 0, residents: 0 };
+  if (existing) return { created: false, dwellings: 0, communities: 0, residents: 0, answers: 0 };
   const passwordHash = await hashPassword(opts.password);
   const specs =
     opts.scale === 'street' ? streetScaleCommunities(STREET_COMMUNITIES) : [MEIYUAN, GUILIN, SONGFENG];
@@ -132,12 +138,18 @@ export async function seedDemo(db: Db, opts: { scale: DemoScale; password: strin
       dwellings: dwellingTotal,
       communities: communities.length,
       residents: residentTotal,
+      firstCommunityId: first.id,
     };
   });
   // PGlite runs no autovacuum: without fresh statistics the planner treats the new tables as empty and
   // picks nested loops that take seconds at this size.
   await db.execute(sql`analyze`);
-  return result;
+  const { firstCommunityId, ...counts } = result;
+  const forms = await seedDemoForms(db, opts.config, opts.crypto, {
+    communityId: firstCommunityId,
+    username: 'worker',
+  });
+  return { ...counts, answers: forms.answers };
 }
 
 async function area(

@@ -87,7 +87,7 @@ function cellOf(r: Resident, c: LedgerColumn, locale: Locale, clear: Clear | und
  * `Content-Disposition` for a file name in any script: an ASCII fallback for old clients and the
  * RFC 5987 `filename*` that every current browser uses.
  */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(fileName: string, fallbackBase = 'ledger'): string {
   const dot = fileName.lastIndexOf('.');
   const ext = dot > 0 ? fileName.slice(dot) : '';
   const ascii = fileName
@@ -95,7 +95,7 @@ export function contentDisposition(fileName: string): string {
     .replace(/[^\x20-\x7e]/g, '')
     .replace(/["\\;%]/g, '')
     .trim();
-  const fallback = `${ascii || 'ledger'}${ext}`;
+  const fallback = `${ascii || fallbackBase}${ext}`;
   const encoded = encodeURIComponent(fileName).replace(
     /['()*]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -279,7 +279,8 @@ export async function exportLedger(ctx: ServiceContext, id: string, body: Ledger
 /** Excel header/footer codes start with `&`: a literal one is doubled. */
 const headerFooterText = (s: string) => s.replaceAll('&', '&&');
 
-async function xlsxOf(title: string, watermark: string, header: string[], rows: string[][]) {
+/** Also the submissions inbox's export: one watermark rule for every file that leaves. */
+export async function xlsxOf(title: string, watermark: string, header: string[], rows: string[][]) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Linli';
   const sheetName = title.replace(/[[\]:*?/\\]/g, '').slice(0, 31) || 'Ledger';

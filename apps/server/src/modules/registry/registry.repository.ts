@@ -430,8 +430,8 @@ export async function lockRevealsOf(db: DbOrTx, userId: string) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`linli:reveal:${userId}`}))`);
 }
 
-/** Every kind of reveal counts towards one hourly limit per person: residents' values and owners' phones. */
-const REVEAL_ACTIONS = ['resident.reveal', 'dwelling.reveal'];
+/** Every kind of reveal counts towards one hourly limit per person: residents' values, owners' phones, form answers. */
+const REVEAL_ACTIONS = ['resident.reveal', 'dwelling.reveal', 'submission.reveal'];
 
 /** Reveals by one person in the last hour, counted from the audit log so every instance agrees. */
 export async function revealsSince(db: DbOrTx, userId: string, since: Date) {

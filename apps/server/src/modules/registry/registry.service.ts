@@ -276,7 +276,12 @@ function plainOf(input: Partial<ResidentCreate>) {
   return picked as Partial<ResidentRow>;
 }
 
-export async function createResident(ctx: ServiceContext, input: ResidentCreate) {
+/** `provenance`: where the record came from when not typed in here (a form answer …); shown on its timeline. */
+export async function createResident(
+  ctx: ServiceContext,
+  input: ResidentCreate,
+  opts: { provenance?: string } = {},
+) {
   assertTagsAllowed(ctx, input.tags);
   const scope = await authorizeFor(ctx.actor, 'resident.write', 'dwelling.not_found', async (reach) =>
     input.dwellingId
@@ -323,7 +328,7 @@ export async function createResident(ctx: ServiceContext, input: ResidentCreate)
       nameInitials: initials,
       ...secretColumns(ctx.crypto, input),
       relationToHead: input.relationToHead ?? (input.dwellingId ? 'head' : null),
-      provenance: 'manual',
+      provenance: opts.provenance ?? 'manual',
       lastVerifiedAt: new Date(),
       lastVerifiedBy: ctx.actor.userId,
       createdBy: ctx.actor.userId,

@@ -1,0 +1,345 @@
+import {
+  type AddressAnswer,
+  type Answers,
+  checkAnswers,
+  type FormAnswerIssue,
+  fieldsOf,
+  maskIdNumber,
+  maskPhone,
+  type Places,
+  type PlacesQuery,
+  type PublicForm,
+  type SubmissionAck,
+  type SubmissionCreate,
+} from '@linli/shared';
+import type { ServiceContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { newId, sha256 } from '../../platform/ids';
+import { dwellingLabel } from '../buildings/buildings.rules';
+import { claimFormFiles } from '../uploads/uploads.service';
+import { formNotFound, invalidAnswer, optionFull } from './forms.errors';
+import {
+  buildingsOfCompound,
+  chainRows,
+  choiceCounts,
+  compoundsOf,
+  countLiveBefore,
+  dwellingsOfBuilding,
+  type FormArea,
+  findBuilding,
+  findCompound,
+  findDwellingPlace,
+  findFormAndAnswerByKey,
+  findFormBySlug,
+  findSubmissionByKey,
+  findSubmissionByReference,
+  findVersion,
+  insertSubmission,
+  lockForm,
+  setSubmissionAnswers,
+  withdrawSubmission,
+} from './forms.repository';
+import {
+  addressFieldsOf,
+  buildingLabel,
+  type ChoiceCounts,
+  deriveFromAnswers,
+  dwellingShortLabel,
+  formatReference,
+  fullChoice,
+  hasCapacities,
+  newReference,
+  normaliseReference,
+  publicState,
+  remainingOf,
+  stableStringify,
+} from './forms.rules';
+import type { FormRow, FormSubmissionRow, FormVersionRow } from './forms.table';
+
+/** A chain page lists at most this many entries (a WeChat group holds 500). */
+const CHAIN_LIST_MAX = 1000;
+
+const areaOf = (f: FormRow): FormArea => ({ streetId: f.streetId, communityId: f.communityId });
+
+/**
+ * Published versions never change, so the submit path keeps the recent ones in memory instead of
+ * reading the definition again for every answer.
+ */
+const versionCache = new Map<string, FormVersionRow>();
+const VERSION_CACHE_MAX = 500;
+
+async function publishedVersion(ctx: ServiceContext, formId: string, versionNo: number) {
+  const key = `${formId}:${versionNo}`;
+  const cached = versionCache.get(key);
+  if (cached) return cached;
+  const row = await findVersion(ctx.db, formId, versionNo);
+  if (!row) return null;
+  if (versionCache.size >= VERSION_CACHE_MAX) versionCache.delete(versionCache.keys().next().value!);
+  versionCache.set(key, row);
+  return row;
+}
+
+/** Drafts and archived forms do not exist for the public. */
+const isPublic = (f: FormRow) => (f.status === 'published' || f.status === 'closed') && !!f.currentVersionNo;
+
+async function publicForm(ctx: ServiceContext, slug: string) {
+  const found = await findFormBySlug(ctx.db, slug);
+  if (!found || !isPublic(found.form)) throw formNotFound();
+  return found;
+}
+
+export async function getPublicForm(ctx: ServiceContext, slug: string): Promise<PublicForm> {
+  const { form, areaName } = await publicForm(ctx, slug);
+  const version = await publishedVersion(ctx, form.id, form.currentVersionNo!);
+  if (!version) throw formNotFound();
+  const counted = form.mode === 'chain' || hasCapacities(version.definition);
+  const taken: ChoiceCounts = counted ? await choiceCounts(ctx.db, form.id) : {};
+  const entries =
+    form.mode === 'chain'
+      ? (await chainRows(ctx.db, form.id, CHAIN_LIST_MAX)).map((r, i) => ({
+          no: i + 1,
+          maskedName: r.summary.maskedName ?? null,
+          place: r.summary.place ?? null,
+          choices: r.summary.choices ?? {},
+        }))
+      : null;
+  return {
+    slug: form.slug,
+    mode: form.mode,
+    title: version.title,
+    description: version.description,
+    versionNo: version.versionNo,
+    definition: version.definition,
+    privacy: version.privacy,
+    state: publicState(form, version.definition, taken, new Date()),
+    opensAt: form.opensAt?.toISOString() ?? null,
+    closesAt: form.closesAt?.toISOString() ?? null,
+    areaName,
+    submissionLimit: form.submissionLimit,
+    chain: entries ? { entries, remaining: remainingOf(version.definition, taken) } : null,
+  };
+}
+
+export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQuery): Promise<Places> {
+  const { form } = await publicForm(ctx, slug);
+  const area = areaOf(form);
+  if (q.buildingId) {
+    const building = await findBuilding(ctx.db, area, q.buildingId);
+    if (!building) return { items: [] };
+    const rows = await dwellingsOfBuilding(ctx.db, building.id);
+    return {
+      items: rows.map((d) => ({
+        id: d.id,
+        label: dwellingShortLabel(d.entranceNumber, building.entranceCount, d.number),
+      })),
+      building: {
+        id: building.id,
+        label: buildingLabel(building.name),
+        compoundId: building.compoundId,
+        compoundLabel: building.compoundName,
+      },
+    };
+  }
+  if (q.compoundId) {
+    const compound = await findCompound(ctx.db, area, q.compoundId);
+    if (!compound) return { items: [] };
+    const rows = await buildingsOfCompound(ctx.db, compound.id);
+    // 2号楼 before 10号楼: numeric names sort as numbers.
+    rows.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN', { numeric: true }));
+    return { items: rows.map((b) => ({ id: b.id, label: buildingLabel(b.name) })) };
+  }
+  const rows = await compoundsOf(ctx.db, area);
+  // A street-wide form names the community too: two communities may each have a 梅园.
+  const label = (c: (typeof rows)[number]) => (form.communityId ? c.name : `${c.communityName} ${c.name}`);
+  return { items: rows.map((c) => ({ id: c.id, label: label(c) })) };
+}
+
+export type SubmitOutcome = { created: boolean; ack: SubmissionAck; ignored?: 'honeypot' };
+
+/**
+ * One answer from a phone. Everything that can fail on the input is checked before the transaction
+ * opens (the body was read whole by then), so a slow or vanished client never holds a transaction.
+ * The ack is returned only after the commit.
+ */
+export async function submitAnswer(
+  ctx: ServiceContext,
+  slug: string,
+  idempotencyKey: string,
+  body: SubmissionCreate,
+): Promise<SubmitOutcome> {
+  const found = await findFormAndAnswerByKey(ctx.db, slug, idempotencyKey);
+  if (!found || !isPublic(found.form)) throw formNotFound();
+  const { form } = found;
+  if (body.website?.trim()) {
+    // A robot filled the hidden field: it gets what a person gets, and nothing is stored.
+    return {
+      created: true,
+      ignored: 'honeypot',
+      ack: {
+        reference: formatReference(newReference()),
+        submittedAt: new Date().toISOString(),
+        chainNo: null,
+      },
+    };
+  }
+  const bodyHash = sha256(stableStringify({ answers: body.answers, versionNo: body.versionNo }));
+  // A resend of an answer already stored is answered from the store, whatever the form's state now.
+  if (found.earlier) return replay(ctx, form, found.earlier, bodyHash);
+
+  assertAccepting(form, new Date());
+  const version = await publishedVersion(ctx, form.id, body.versionNo);
+  if (!version) throw new AppError('form.version_unknown');
+  const definition = version.definition;
+  const checked = checkAnswers(definition, body.answers);
+  if (!checked.ok) throw invalidAnswer(checked.issues, ctx.locale);
+  const answers: Answers = checked.answers;
+
+  const issues: FormAnswerIssue[] = [];
+  let place: string | null = null;
+  let communityId = form.communityId;
+  for (const field of addressFieldsOf(definition)) {
+    const answer = answers[field.key] as AddressAnswer | undefined;
+    if (!answer) continue;
+    const d = await findDwellingPlace(ctx.db, answer.dwellingId);
+    const inside =
+      d && (form.communityId ? d.communityId === form.communityId : d.streetId === form.streetId);
+    if (!d || !inside) {
+      issues.push({ field: field.key, code: 'address_outside' });
+      continue;
+    }
+    answers[field.key] = {
+      dwellingId: d.id,
+      label: `${d.compoundName} ${dwellingLabel(d.buildingName, d.entranceNumber, d.entranceCount, d.number)}`,
+    };
+    if (place === null) {
+      place = `${d.compoundName} ${buildingLabel(d.buildingName)}`;
+      communityId = d.communityId;
+    }
+  }
+  if (issues.length) throw invalidAnswer(issues, ctx.locale);
+
+  const derived = deriveFromAnswers(definition, answers, place);
+  const { crypto } = ctx;
+  const phoneHash = derived.phone ? crypto.hash(derived.phone) : null;
+  const limitKey =
+    form.submissionLimit === 'per_phone'
+      ? phoneHash
+      : form.submissionLimit === 'per_dwelling'
+        ? derived.dwellingId
+        : null;
+  const reference = newReference();
+  const answersEnc = crypto.encrypt(JSON.stringify(answers));
+  const serialised = form.mode === 'chain' || hasCapacities(definition);
+  const fileFieldsAnswered = fieldsOf(definition).some((f) => f.type === 'file' && answers[f.key]);
+
+  // A lone INSERT commits atomically by itself; a transaction is opened only when the answer must be
+  // counted under the form's lock or tied to uploaded files in the same commit.
+  const run = <T>(work: (tx: DbOrTx) => Promise<T>) =>
+    serialised || fileFieldsAnswered ? ctx.db.transaction(work) : work(ctx.db);
+  let stored: SubmissionAck | null;
+  try {
+    stored = await run(async (tx) => {
+      if (serialised) {
+        // Capacity and chain numbers are counted under the form's row lock: exactly N get N places.
+        const live = await lockForm(tx, form.id);
+        // A twin with the same key that got the lock first holds the place: this is its resend.
+        if (await findSubmissionByKey(tx, form.id, idempotencyKey)) return null;
+        // Queued behind the lock while the organiser closed it: the close wins.
+        assertAccepting(live, new Date());
+        if (hasCapacities(definition)) {
+          const full = fullChoice(definition, answers, await choiceCounts(tx, form.id));
+          if (full) throw optionFull(full.field, full.option, ctx.locale);
+        }
+      }
+      // Taken after the lock, so the time-ordered id is also the order of the chain.
+      const id = newId();
+      const submittedAt = new Date();
+      const inserted = await insertSubmission(tx, {
+        id,
+        formId: form.id,
+        versionId: version.id,
+        versionNo: version.versionNo,
+        districtId: form.districtId,
+        streetId: form.streetId,
+        communityId,
+        dwellingId: derived.dwellingId,
+        reference,
+        idempotencyKey,
+        bodyHash,
+        answersEnc,
+        summary: derived.summary,
+        nameHash: derived.name ? crypto.hash(derived.name) : null,
+        phoneHash,
+        phoneMask: derived.phone ? maskPhone(derived.phone) : null,
+        idHash: derived.idNumber ? crypto.hash(derived.idNumber) : null,
+        idMask: derived.idNumber ? maskIdNumber(derived.idNumber) : null,
+        limitKey,
+        submittedAt,
+        updatedAt: submittedAt,
+      });
+      if (!inserted) return null;
+      if (fileFieldsAnswered) {
+        // Files were uploaded before the answer: tie them to it, and keep what was really stored.
+        const claimed = await claimFormFiles(tx, { formId: form.id, submissionId: id, definition, answers });
+        if (claimed.issues.length) throw invalidAnswer(claimed.issues, ctx.locale);
+        await setSubmissionAnswers(tx, id, crypto.encrypt(JSON.stringify(claimed.answers)));
+      }
+      const chainNo = form.mode === 'chain' ? await countLiveBefore(tx, form.id, id) : null;
+      return { reference: formatReference(reference), submittedAt: submittedAt.toISOString(), chainNo };
+    });
+  } catch (error) {
+    if (constraintOf(error) === 'form_submissions_limit_uq') throw new AppError('form.already_submitted');
+    throw error;
+  }
+  if (stored) return { created: true, ack: stored };
+  // A twin with the same key committed first, while this one waited on it.
+  const twin = await findSubmissionByKey(ctx.db, form.id, idempotencyKey);
+  if (!twin) throw new AppError('request.conflict');
+  return replay(ctx, form, twin, bodyHash);
+}
+
+function assertAccepting(form: Pick<FormRow, 'status' | 'opensAt' | 'closesAt'>, now: Date) {
+  if (form.status !== 'published') throw new AppError('form.closed');
+  if (form.opensAt && now < form.opensAt) throw new AppError('form.not_open');
+  if (form.closesAt && now >= form.closesAt) throw new AppError('form.closed');
+}
+
+async function replay(
+  ctx: ServiceContext,
+  form: FormRow,
+  row: FormSubmissionRow,
+  bodyHash: string,
+): Promise<SubmitOutcome> {
+  if (row.bodyHash !== bodyHash) throw new AppError('form.idempotency_mismatch');
+  const chainNo =
+    form.mode === 'chain' && row.status !== 'withdrawn'
+      ? await countLiveBefore(ctx.db, form.id, row.id)
+      : null;
+  return {
+    created: false,
+    ack: { reference: formatReference(row.reference), submittedAt: row.submittedAt.toISOString(), chainNo },
+  };
+}
+
+function constraintOf(error: unknown): string | null {
+  const e = error as { constraint?: string; cause?: { constraint?: string } } | null;
+  return e?.cause?.constraint ?? e?.constraint ?? null;
+}
+
+/** The resident takes an answer back with its reference; its place in a chain is freed at once. */
+export async function withdrawAnswer(ctx: ServiceContext, slug: string, input: string) {
+  const { form } = await publicForm(ctx, slug);
+  const reference = normaliseReference(input);
+  if (!reference) throw new AppError('form.reference_not_found');
+  await ctx.db.transaction(async (tx) => {
+    // Same lock as a sign-up, so a freed place and a new entry are counted in one order.
+    await lockForm(tx, form.id);
+    const row = await findSubmissionByReference(tx, form.id, reference, { forUpdate: true });
+    if (!row) throw new AppError('form.reference_not_found');
+    if (row.status === 'withdrawn') return;
+    if (row.status !== 'new' && row.status !== 'reviewed') throw new AppError('form.cannot_withdraw');
+    await withdrawSubmission(tx, row.id, new Date());
+  });
+  return { ok: true as const };
+}

@@ -1,0 +1,97 @@
+import { type FormField, fieldsOf } from '@linli/shared';
+import {
+  Alert,
+  Card,
+  Col,
+  Empty,
+  Progress,
+  Row,
+  Space,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
+import { useTranslation } from 'react-i18next';
+import { QueryErrorResult } from '../api/QueryErrorResult';
+import { formatDateTimeShort } from '../i18n/format';
+import { useLocale } from '../i18n/useLocale';
+import { type ChainEntry, type FormDetail, useFormChain } from './forms.api';
+import { localLabel } from './labels';
+
+/** The organiser's view of a chain (接龙): every entry in full, and what is left of each option. */
+export function ChainPanel({ detail, active }: { detail: FormDetail; active: boolean }) {
+  const { t } = useTranslation();
+  const { locale } = useLocale();
+  const chain = useFormChain(detail.id, active);
+  const choiceFields = fieldsOf(detail.draft).filter((f) => f.options?.length);
+  const optionLabel = (field: FormField, value: string) => {
+    const option = field.options?.find((o) => o.value === value);
+    return option ? localLabel(option, locale) : value;
+  };
+
+  if (chain.isError) return <QueryErrorResult error={chain.error} onRetry={() => void chain.refetch()} />;
+
+  const columns: TableColumnsType<ChainEntry> = [
+    { key: 'no', title: t('forms.chain.no'), dataIndex: 'no', width: 64 },
+    { key: 'name', title: t('forms.chain.name'), render: (_, e) => e.name ?? '' },
+    { key: 'phone', title: t('forms.chain.phone'), render: (_, e) => e.phone ?? '' },
+    { key: 'place', title: t('forms.chain.place'), render: (_, e) => e.place ?? '' },
+    ...choiceFields.map((field) => ({
+      key: `choice-${field.key}`,
+      title: localLabel(field, locale),
+      render: (_: unknown, e: ChainEntry) =>
+        (e.choices[field.key] ?? []).map((value) => optionLabel(field, value)).join('、'),
+    })),
+    {
+      key: 'at',
+      title: t('forms.chain.submittedAt'),
+      render: (_, e) => formatDateTimeShort(e.submittedAt),
+    },
+  ];
+
+  const capacities = choiceFields
+    .map((field) => ({ field, options: (field.options ?? []).filter((o) => o.capacity !== undefined) }))
+    .filter((entry) => entry.options.length > 0);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="form-chain">
+      {chain.data && !chain.data.clear && <Alert type="info" showIcon title={t('forms.chain.masked')} />}
+      {capacities.length > 0 && (
+        <Row gutter={[16, 16]}>
+          {capacities.map(({ field, options }) => (
+            <Col key={field.key} xs={24} md={12}>
+              <Card size="small" title={localLabel(field, locale)}>
+                {options.map((option) => {
+                  const capacity = option.capacity ?? 0;
+                  const remaining = chain.data?.remaining[field.key]?.[option.value] ?? capacity;
+                  const taken = capacity - remaining;
+                  return (
+                    <div key={option.value} data-testid="chain-capacity">
+                      <Typography.Text>{localLabel(option, locale)}</Typography.Text>
+                      <Progress
+                        percent={capacity ? Math.round((taken / capacity) * 100) : 0}
+                        format={() => t('forms.chain.remaining', { remaining, capacity })}
+                        status={remaining <= 0 ? 'exception' : 'normal'}
+                      />
+                    </div>
+                  );
+                })}
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      )}
+      <Table<ChainEntry>
+        rowKey="no"
+        size="small"
+        loading={chain.isPending}
+        columns={columns}
+        dataSource={chain.data?.items ?? []}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty description={t('forms.chain.empty')} /> }}
+        data-testid="chain-entries"
+      />
+    </Space>
+  );
+}

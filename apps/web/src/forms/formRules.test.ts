@@ -1,0 +1,185 @@
+import type { FormDefinition } from '@linli/shared';
+import { describe, expect, it } from 'vitest';
+import {
+  cleanDefinition,
+  compatibleTargets,
+  conditionSources,
+  newField,
+  problemCountUnder,
+  problemsByPath,
+  publicFormUrl,
+  retypeField,
+} from './formRules';
+import { clampLines, posterFileName, wrapText } from './poster';
+
+const definition: FormDefinition = {
+  sections: [
+    {
+      title: '基本信息',
+      fields: [
+        { key: 'name', type: 'text', label: '姓名', maps: 'resident.name' },
+        { key: 'pets', type: 'yes_no', label: '是否养宠物' },
+        {
+          key: 'shift',
+          type: 'single',
+          label: '班次',
+          options: [
+            { value: 'am', label: '上午', capacity: 5 },
+            { value: 'pm', label: '下午' },
+          ],
+        },
+      ],
+    },
+    { title: '', fields: [{ key: 'note', type: 'textarea', label: '备注' }] },
+  ],
+};
+
+describe('cleanDefinition', () => {
+  it('drops blanks and what the type does not use, keeps empty options of a choice field', () => {
+    const cleaned = cleanDefinition({
+      sections: [
+        {
+          title: ' A ',
+          description: '  ',
+          fields: [
+            {
+              key: 'age',
+              type: 'number',
+              label: ' 年龄 ',
+              labelEn: '',
+              min: 0,
+              max: 120,
+              unit: '岁',
+              help: '',
+            },
+            {
+              key: 'name',
+              type: 'text',
+              label: '姓名',
+              sensitive: true,
+              min: 3,
+              unit: 'x',
+              options: [{ value: 'a', label: 'A' }],
+            },
+            { key: 'pick', type: 'multi', label: '多选' },
+            { key: 'tel', type: 'phone', label: '电话', sensitive: true },
+            {
+              key: 'c',
+              type: 'text',
+              label: 'c',
+              showIf: { field: 'pick', op: 'includes', value: undefined },
+            },
+          ],
+        },
+      ],
+    });
+    expect(cleaned.sections[0]).toEqual({
+      title: 'A',
+      fields: [
+        { key: 'age', type: 'number', label: '年龄', min: 0, max: 120, unit: '岁' },
+        { key: 'name', type: 'text', label: '姓名', sensitive: true },
+        { key: 'pick', type: 'multi', label: '多选', options: [] },
+        { key: 'tel', type: 'phone', label: '电话' },
+        { key: 'c', type: 'text', label: 'c', showIf: { field: 'pick', op: 'includes', value: '' } },
+      ],
+    });
+  });
+
+  it('reads an empty or missing value as a definition without sections', () => {
+    expect(cleanDefinition(undefined)).toEqual({ sections: [] });
+  });
+});
+
+describe('problemsByPath', () => {
+  it('names the builder input of each shared problem', () => {
+    const broken = cleanDefinition({
+      sections: [
+        {
+          title: '',
+          fields: [
+            ...definition.sections[0]!.fields,
+            { key: 'name', type: 'text', label: '重复' },
+            { key: 'who', type: 'text', label: '条件', showIf: { field: 'pets', op: 'equals', value: '' } },
+          ],
+        },
+      ],
+    });
+    const problems = problemsByPath(broken, ['draft']);
+    expect(problems.get('draft.sections.0.fields.3.key')).toEqual(['duplicate_key']);
+    expect(problems.get('draft.sections.0.fields.4.showIf.value')).toEqual(['show_if_value']);
+    expect(problemCountUnder(problems, ['draft', 'sections', 0, 'fields', 4])).toBe(1);
+    expect(problemCountUnder(problems, ['draft', 'sections', 0, 'fields', 0])).toBe(0);
+    expect(problemsByPath(definition, ['draft']).size).toBe(0);
+  });
+});
+
+describe('conditionSources', () => {
+  it('offers earlier choice and yes/no fields only', () => {
+    expect(conditionSources(definition, 1, 0).map((s) => s.key)).toEqual(['pets', 'shift']);
+    expect(conditionSources(definition, 0, 2).map((s) => s.key)).toEqual(['pets']);
+    expect(conditionSources(definition, 0, 0)).toEqual([]);
+  });
+});
+
+describe('fields', () => {
+  it('gives a new field an unused key, and a choice field its options list', () => {
+    expect(newField(definition, 'text', '新题目')).toEqual({ key: 'text_1', type: 'text', label: '新题目' });
+    const withOne = cleanDefinition({
+      sections: [{ title: '', fields: [{ key: 'single_1', type: 'single', label: 'x' }] }],
+    });
+    expect(newField(withOne, 'single', 'y')).toEqual({
+      key: 'single_2',
+      type: 'single',
+      label: 'y',
+      options: [],
+    });
+  });
+
+  it('keeps only compatible register targets when the type changes', () => {
+    expect(compatibleTargets('phone')).toEqual(['resident.phone', 'resident.emergencyContactPhone']);
+    expect(compatibleTargets('info')).toEqual([]);
+    const retyped = retypeField(
+      { key: 'name', type: 'text', label: '姓名', maps: 'resident.name', max: 20 },
+      'phone',
+    );
+    expect(retyped).toEqual({ key: 'name', type: 'phone', label: '姓名' });
+    const toChoice = retypeField({ key: 'k', type: 'text', label: 'k' }, 'single');
+    expect(toChoice.options).toEqual([]);
+    const fromChoice = retypeField(definition.sections[0]!.fields[2]!, 'text');
+    expect(fromChoice.options).toBeUndefined();
+  });
+});
+
+describe('publicFormUrl', () => {
+  it('adds the building for a per-building poster', () => {
+    expect(publicFormUrl('https://x.cn/', 'abc123')).toBe('https://x.cn/f/abc123');
+    expect(publicFormUrl('https://x.cn', 'abc123', 'b-1')).toBe('https://x.cn/f/abc123?b=b-1');
+  });
+});
+
+describe('poster text', () => {
+  // One unit per character: easy to reason about.
+  const measure = (s: string) => [...s].length;
+
+  it('breaks Chinese anywhere and keeps English words whole', () => {
+    expect(wrapText('新入住居民登记表', measure, 3)).toEqual(['新入住', '居民登', '记表']);
+    expect(wrapText('Scan with your phone', measure, 10)).toEqual(['Scan with', 'your phone']);
+    expect(wrapText('请扫码 Scan now', measure, 5)).toEqual(['请扫码', 'Scan', 'now']);
+  });
+
+  it('cuts a word longer than a line', () => {
+    expect(wrapText('https://example.cn/f/abc', measure, 10)).toEqual(['https://ex', 'ample.cn/f', '/abc']);
+  });
+
+  it('clamps to a number of lines with an ellipsis', () => {
+    expect(clampLines(['一二三', '四五六', '七八'], 2)).toEqual(['一二三', '四五…']);
+    expect(clampLines(['一'], 2)).toEqual(['一']);
+  });
+
+  it('names the file after the form and the building', () => {
+    expect(posterFileName('新入住居民登记', '梅园一村 5号楼', 'png')).toBe(
+      '新入住居民登记_梅园一村_5号楼_poster.png',
+    );
+    expect(posterFileName('a/b', null, 'pdf')).toBe('a_b_poster.pdf');
+  });
+});

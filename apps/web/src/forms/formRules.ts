@@ -1,0 +1,196 @@
+import {
+  CHOICE_FIELD_TYPES,
+  definitionProblems,
+  type FormDefinition,
+  type FormField,
+  type FormFieldType,
+  type FormOption,
+  REGISTER_TARGET_KEYS,
+  REGISTER_TARGETS,
+  type RegisterTarget,
+} from '@linli/shared';
+
+export type Path = readonly (string | number)[];
+export const pathKey = (path: Path) => path.join('.');
+
+/** Field types a show-if condition can look at: the answer is an option or yes/no. */
+const CONDITION_TYPES: readonly FormFieldType[] = ['single', 'multi', 'yes_no'];
+/** Types with a minimum and maximum (number: value; text: length). */
+export const NUMERIC_TYPES: readonly FormFieldType[] = ['number'];
+export const LENGTH_TYPES: readonly FormFieldType[] = ['text', 'textarea'];
+
+export const isChoice = (type: FormFieldType | undefined) => !!type && CHOICE_FIELD_TYPES.includes(type);
+
+export function compatibleTargets(type: FormFieldType | undefined): RegisterTarget[] {
+  if (!type) return [];
+  return REGISTER_TARGET_KEYS.filter((target) =>
+    (REGISTER_TARGETS[target] as readonly FormFieldType[]).includes(type),
+  );
+}
+
+/**
+ * What the builder holds while someone types can be half-filled (a new option without a value, a
+ * cleared number). This turns it into a definition the shared rules and the server read the same way.
+ */
+export function cleanDefinition(raw: unknown): FormDefinition {
+  const sections = Array.isArray((raw as { sections?: unknown })?.sections)
+    ? (raw as { sections: unknown[] }).sections
+    : [];
+  return {
+    sections: sections.map((s) => {
+      const section = (s ?? {}) as Partial<FormDefinition['sections'][number]>;
+      const description = text(section.description);
+      return {
+        title: text(section.title) ?? '',
+        ...(description && { description }),
+        fields: (Array.isArray(section.fields) ? section.fields : []).map(cleanField),
+      };
+    }),
+  };
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function cleanField(raw: unknown): FormField {
+  const f = (raw ?? {}) as Partial<FormField>;
+  const type = (f.type ?? 'text') as FormFieldType;
+  const field: FormField = {
+    key: typeof f.key === 'string' ? f.key.trim() : '',
+    type,
+    label: text(f.label) ?? '',
+  };
+  const labelEn = text(f.labelEn);
+  const help = text(f.help);
+  if (labelEn) field.labelEn = labelEn;
+  if (help) field.help = help;
+  if (f.required) field.required = true;
+  // Phones and ID numbers are always masked; the flag is for the rest (health, welfare …).
+  if (f.sensitive && type !== 'info' && type !== 'phone' && type !== 'id_number') field.sensitive = true;
+  if (NUMERIC_TYPES.includes(type)) {
+    const min = num(f.min);
+    const unit = text(f.unit);
+    if (min !== undefined) field.min = min;
+    if (unit) field.unit = unit;
+  }
+  if (NUMERIC_TYPES.includes(type) || LENGTH_TYPES.includes(type) || type === 'multi') {
+    const max = num(f.max);
+    if (max !== undefined) field.max = max;
+  }
+  // A choice field keeps its options even when empty, so "options required" is shown rather than hidden.
+  if (isChoice(type)) field.options = (f.options ?? []).map(cleanOption);
+  if (f.showIf?.field) {
+    field.showIf = {
+      field: f.showIf.field,
+      op: f.showIf.op === 'includes' ? 'includes' : 'equals',
+      value: typeof f.showIf.value === 'string' ? f.showIf.value : '',
+    };
+  }
+  if (f.maps) field.maps = f.maps;
+  if (type === 'file') {
+    const size = num(f.maxSizeKb);
+    if (size !== undefined) field.maxSizeKb = size;
+  }
+  return field;
+}
+
+function cleanOption(raw: unknown): FormOption {
+  const o = (raw ?? {}) as Partial<FormOption>;
+  const option: FormOption = {
+    value: typeof o.value === 'string' ? o.value.trim() : '',
+    label: text(o.label) ?? '',
+  };
+  const labelEn = text(o.labelEn);
+  const capacity = num(o.capacity);
+  if (labelEn) option.labelEn = labelEn;
+  if (capacity !== undefined) option.capacity = capacity;
+  return option;
+}
+
+/** The shared definition problems, by the dot-joined path of the builder input they concern. */
+export function problemsByPath(definition: FormDefinition, prefix: Path): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const problem of definitionProblems(definition)) {
+    const key = pathKey([...prefix, ...problem.path]);
+    out.set(key, [...(out.get(key) ?? []), problem.code]);
+  }
+  return out;
+}
+
+/** How many problems lie on a field (for the collapsed field's badge). */
+export function problemCountUnder(problems: Map<string, string[]>, fieldPath: Path): number {
+  const prefix = `${pathKey(fieldPath)}.`;
+  let count = 0;
+  for (const [key, codes] of problems) if (key.startsWith(prefix)) count += codes.length;
+  return count;
+}
+
+export interface ConditionSource {
+  key: string;
+  label: string;
+  type: FormFieldType;
+  options: FormOption[];
+}
+
+/** Fields a show-if of the field at (section, index) may depend on: earlier choice or yes/no fields. */
+export function conditionSources(
+  definition: FormDefinition,
+  section: number,
+  index: number,
+): ConditionSource[] {
+  const earlier: FormField[] = [];
+  definition.sections.forEach((s, si) => {
+    s.fields.forEach((f, fi) => {
+      if (si < section || (si === section && fi < index)) earlier.push(f);
+    });
+  });
+  return earlier
+    .filter((f) => CONDITION_TYPES.includes(f.type) && f.key)
+    .map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options ?? [] }));
+}
+
+/** A key not used yet in the definition, readable enough for the inbox's columns. */
+export function nextFieldKey(definition: FormDefinition, type: FormFieldType): string {
+  const used = new Set(definition.sections.flatMap((s) => s.fields.map((f) => f.key)));
+  for (let n = 1; ; n++) {
+    const key = `${type}_${n}`;
+    if (!used.has(key)) return key;
+  }
+}
+
+export function newField(definition: FormDefinition, type: FormFieldType, label: string): FormField {
+  return {
+    key: nextFieldKey(definition, type),
+    type,
+    label,
+    ...(isChoice(type) && { options: [] }),
+  };
+}
+
+/**
+ * What a field keeps when its type changes: options only for choice types, bounds only where they mean
+ * something, a register mapping only if the new type can feed it.
+ */
+export function retypeField(field: FormField, type: FormFieldType): FormField {
+  const next = cleanField({ ...field, type });
+  if (isChoice(type) && !next.options?.length) next.options = [];
+  if (next.maps && !compatibleTargets(type).includes(next.maps)) delete next.maps;
+  return next;
+}
+
+export function publicFormUrl(origin: string, slug: string, buildingId?: string | null): string {
+  const base = `${origin.replace(/\/$/, '')}/f/${encodeURIComponent(slug)}`;
+  return buildingId ? `${base}?b=${encodeURIComponent(buildingId)}` : base;
+}
+
+/** Stable JSON for "has anything changed since it was loaded". */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

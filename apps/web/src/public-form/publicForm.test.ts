@@ -1,0 +1,194 @@
+import { checkAnswers, type FormDefinition } from '@linli/shared/forms-answers';
+import { describe, expect, it } from 'vitest';
+import { describeChoices, keepKnownValues, localDateTimeToIso, rawAnswers } from './answers';
+import {
+  DRAFT_TTL_MS,
+  emptyStored,
+  groupReference,
+  loadStored,
+  newIdempotencyKey,
+  normaliseReference,
+  retryDelay,
+  saveStored,
+} from './store';
+
+const definition: FormDefinition = {
+  sections: [
+    {
+      title: '基本信息',
+      fields: [
+        { key: 'intro', type: 'info', label: '说明' },
+        { key: 'name', type: 'text', label: '姓名', required: true },
+        { key: 'phone', type: 'phone', label: '手机号', required: true },
+        { key: 'when', type: 'datetime', label: '到达时间' },
+        { key: 'home', type: 'address', label: '住址', required: true },
+        { key: 'sick', type: 'yes_no', label: '是否发热' },
+        {
+          key: 'temp',
+          type: 'temperature',
+          label: '体温',
+          required: true,
+          showIf: { field: 'sick', op: 'equals', value: 'true' },
+        },
+        {
+          key: 'shift',
+          type: 'single',
+          label: '班次',
+          options: [
+            { value: 'am', label: '上午', labelEn: 'Morning' },
+            { value: 'pm', label: '下午' },
+          ],
+        },
+        { key: 'photo', type: 'file', label: '照片' },
+      ],
+    },
+  ],
+};
+const DWELLING = '0190a6b4-7c1e-7aaa-8bbb-123456789abc';
+
+function memoryStorage() {
+  const map = new Map<string, string>();
+  return {
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void map.set(k, v),
+    map,
+  };
+}
+
+describe('rawAnswers', () => {
+  it('sends what the rules accept: visible answerable fields, address as the dwelling, datetimes as instants', () => {
+    const raw = rawAnswers(definition, {
+      name: ' 张三 ',
+      phone: '138 0013 8000',
+      when: '2026-11-23T08:30',
+      home: { compoundId: 'c', buildingId: 'b', dwellingId: DWELLING, label: '梅园 1号楼 301' },
+      sick: false,
+      temp: '39',
+      shift: 'am',
+    });
+    expect(raw).toEqual({
+      name: ' 张三 ',
+      phone: '138 0013 8000',
+      when: new Date('2026-11-23T08:30').toISOString(),
+      home: { dwellingId: DWELLING },
+      sick: false,
+      shift: 'am',
+    });
+    const check = checkAnswers(definition, raw);
+    expect(check).toEqual({
+      ok: true,
+      answers: {
+        name: '张三',
+        phone: '13800138000',
+        when: new Date('2026-11-23T08:30').toISOString(),
+        home: { dwellingId: DWELLING },
+        sick: false,
+        shift: 'am',
+      },
+    });
+  });
+
+  it('lets the shared rules find a bad phone and a missing conditional temperature', () => {
+    const check = checkAnswers(
+      definition,
+      rawAnswers(definition, { name: '张三', phone: '12345', home: { dwellingId: DWELLING }, sick: true }),
+    );
+    expect(check.ok).toBe(false);
+    if (!check.ok)
+      expect(check.issues.map((i) => [i.field, i.code])).toEqual([
+        ['phone', 'phone'],
+        ['temp', 'required'],
+      ]);
+  });
+
+  it('leaves out an address with no dwelling chosen yet, so the rules call it missing', () => {
+    expect(rawAnswers(definition, { home: { compoundId: 'c' } })).toEqual({});
+  });
+
+  it('converts only complete local datetimes', () => {
+    expect(localDateTimeToIso('2026-13-40T99:99')).toBe('2026-13-40T99:99');
+    expect(localDateTimeToIso('soon')).toBe('soon');
+  });
+});
+
+describe('keepKnownValues and describeChoices', () => {
+  it('drops values of fields a newer version no longer has', () => {
+    expect(keepKnownValues(definition, { name: '张三', gone: 'x' })).toEqual({ name: '张三' });
+  });
+
+  it('names chain choices by their option labels in the chosen language', () => {
+    expect(describeChoices({ shift: 'am' }, definition, 'zh-CN')).toBe('上午');
+    expect(describeChoices({ shift: ['am', 'pm'] }, definition, 'en-US')).toBe('Morning、下午');
+    expect(describeChoices(['pm'], definition, 'zh-CN')).toBe('下午');
+    expect(describeChoices('自带', definition, 'zh-CN')).toBe('自带');
+    expect(describeChoices(null, definition, 'zh-CN')).toBe('');
+  });
+});
+
+describe('what the phone keeps', () => {
+  it('makes idempotency keys the server accepts, a different one each time', () => {
+    const a = newIdempotencyKey();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{8,100}$/);
+    expect(newIdempotencyKey()).not.toBe(a);
+  });
+
+  it('round-trips a pending answer with its key', () => {
+    const storage = memoryStorage();
+    const stored = {
+      ...emptyStored(),
+      values: { name: '张三' },
+      pending: {
+        key: 'key-12345678',
+        body: { answers: { name: '张三' }, versionNo: 2 },
+        since: 1,
+        attempts: 3,
+        nextAt: 9,
+      },
+    };
+    expect(saveStored('abc', stored, storage)).toBe(true);
+    expect(loadStored('abc', storage)).toEqual(stored);
+    expect(loadStored('other', storage).pending).toBeNull();
+  });
+
+  it('forgets an unsent draft after a week, never a waiting answer', () => {
+    const storage = memoryStorage();
+    const later = Date.now() + DRAFT_TTL_MS + 1;
+    saveStored('draft', { ...emptyStored(), values: { name: '张三' } }, storage);
+    expect(loadStored('draft', storage).values).toEqual({ name: '张三' });
+    expect(loadStored('draft', storage, later).values).toEqual({});
+    const pending = {
+      key: 'key-12345678',
+      body: { answers: {}, versionNo: 1 },
+      since: 1,
+      attempts: 1,
+      nextAt: 0,
+    };
+    saveStored('waiting', { ...emptyStored(), values: { name: '李四' }, pending }, storage);
+    expect(loadStored('waiting', storage, later)).toMatchObject({ values: { name: '李四' }, pending });
+  });
+
+  it('starts afresh from unreadable storage', () => {
+    const storage = memoryStorage();
+    storage.setItem('linli.form.abc', '{not json');
+    const fresh = loadStored('abc', storage);
+    expect(fresh.values).toEqual({});
+    expect(fresh.pending).toBeNull();
+    storage.setItem('linli.form.abc', JSON.stringify({ key: 'bad key!', pending: { key: 1 }, values: [] }));
+    const odd = loadStored('abc', storage);
+    expect(odd.key).toMatch(/^[A-Za-z0-9_-]{8,100}$/);
+    expect(odd.pending).toBeNull();
+    expect(odd.values).toEqual({});
+  });
+
+  it('backs off 2 s, 4 s, 8 s … up to a minute', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 4, 10].map((n) => retryDelay(n, mid))).toEqual([2000, 4000, 8000, 16000, 60000]);
+    expect(retryDelay(1, () => 0)).toBe(1700);
+  });
+
+  it('groups a reference for reading and takes it back as typed', () => {
+    expect(groupReference('K7Q29XMB')).toBe('K7Q2 9XMB');
+    expect(groupReference('F-2026-0042')).toBe('F-2026-0042');
+    expect(normaliseReference(' K7Q2 ９XMB ')).toBe('K7Q29XMB');
+  });
+});
