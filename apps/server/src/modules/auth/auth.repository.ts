@@ -8,32 +8,26 @@ import { roleGrants, users } from '../users/users.table';
 import { sessions } from './auth.table';
 
 /**
- * Every authenticated request runs these two queries, so they are prepared once per database:
- * the session with its user, and the caller's standing grants and active delegations in one union,
- * each with its area and, for a district, the streets below it.
+ * Every authenticated request runs the first of these, so they are prepared once per database: the
+ * session with its user and the caller's standing grants and active delegations (each with its area and,
+ * for a district, the streets below it); the grants alone for callers without a session.
  */
 function prepareActorQueries(db: Db) {
-  const session = db
-    .select({
-      sessionId: sessions.id,
-      csrfToken: sessions.csrfToken,
-      lastSeenAt: sessions.lastSeenAt,
-      userId: users.id,
-      username: users.username,
-      name: users.name,
-      status: users.status,
-      mustChangePassword: users.mustChangePassword,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, sql.placeholder('id')),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, sql`now()`),
-      ),
-    )
-    .prepare('linli_session');
+  const sessionColumns = {
+    sessionId: sessions.id,
+    csrfToken: sessions.csrfToken,
+    lastSeenAt: sessions.lastSeenAt,
+    userId: users.id,
+    username: users.username,
+    name: users.name,
+    status: users.status,
+    mustChangePassword: users.mustChangePassword,
+  };
+  const liveSession = and(
+    eq(sessions.id, sql.placeholder('id')),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql`now()`),
+  );
   const area = {
     areaId: areas.id,
     areaKind: areas.kind,
@@ -82,8 +76,49 @@ function prepareActorQueries(db: Db) {
         isNull(areas.archivedAt),
       ),
     );
-  return { session, grants: standing.unionAll(delegated).prepare('linli_actor_grants') };
+  // The session, its user and the user's grants in one round trip: every authenticated request starts
+  // here, and on a busy two-core server a second statement cost more than the lookups themselves.
+  const grantsOfUser = sql<GrantJson[]>`coalesce((select json_agg(g) from (
+      select ${roleGrants.id} as id, ${roleGrants.role} as role, null::uuid as "delegationId",
+        null::timestamptz as "endsAt", ${grantArea}
+      from ${roleGrants} join ${areas} on ${areas.id} = ${roleGrants.areaId}
+      where ${roleGrants.userId} = ${users.id} and ${roleGrants.revokedAt} is null and ${areas.archivedAt} is null
+      union all
+      select ${delegations.id}, ${delegations.role}, ${delegations.id}, ${delegations.endsAt}, ${grantArea}
+      from ${delegations} join ${areas} on ${areas.id} = ${delegations.areaId}
+      where ${delegations.granteeId} = ${users.id} and ${delegations.revokedAt} is null
+        and ${delegations.startsAt} <= now() and ${delegations.endsAt} > now() and ${areas.archivedAt} is null
+    ) g), '[]'::json)`;
+  const sessionActor = db
+    .select({ ...sessionColumns, grants: grantsOfUser })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(liveSession)
+    .prepare('linli_session_actor');
+  return { sessionActor, grants: standing.unionAll(delegated).prepare('linli_actor_grants') };
 }
+
+/** A grant as the one-statement session lookup returns it (JSON: dates as strings). */
+type GrantJson = {
+  id: string;
+  role: string;
+  delegationId: string | null;
+  endsAt: string | null;
+  areaId: string;
+  areaKind: string;
+  areaName: string;
+  areaPath: string;
+  districtId: string | null;
+  streetId: string | null;
+  communityId: string | null;
+  streetsBelow: string[] | null;
+};
+
+const grantArea = sql.raw(`areas.id as "areaId", areas.kind as "areaKind", areas.name as "areaName",
+  areas.path as "areaPath", areas.district_id as "districtId", areas.street_id as "streetId",
+  areas.community_id as "communityId",
+  case when areas.kind = 'district' then array(select s.id::text from areas s where s.parent_id = areas.id
+    and s.kind = 'street' and s.archived_at is null) else '{}'::text[] end as "streetsBelow"`);
 
 const prepared = new WeakMap<Db, ReturnType<typeof prepareActorQueries>>();
 function actorQueries(db: Db) {
@@ -95,14 +130,24 @@ function actorQueries(db: Db) {
   return queries;
 }
 
-export async function findLiveSessionUser(db: Db, id: string) {
-  const [row] = await actorQueries(db).session.execute({ id });
-  return row ?? null;
-}
-
 export async function activeGrantsOf(db: Db, userId: string): Promise<ActiveGrant[]> {
   const rows = await actorQueries(db).grants.execute({ userId });
-  return rows.map((r) => ({
+  return rows.map(toActiveGrant);
+}
+
+/** The live session with its user and the user's active grants, in one statement; null when none. */
+export async function findLiveSessionActor(db: Db, id: string) {
+  const [row] = await actorQueries(db).sessionActor.execute({ id });
+  if (!row) return null;
+  const grants = (typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants) as GrantJson[];
+  return {
+    ...row,
+    grants: grants.map((g) => toActiveGrant({ ...g, endsAt: g.endsAt ? new Date(g.endsAt) : null })),
+  };
+}
+
+function toActiveGrant(r: Omit<GrantJson, 'endsAt'> & { endsAt: Date | null }): ActiveGrant {
+  return {
     id: r.id,
     role: r.role as Role,
     areaId: r.areaId,
@@ -116,7 +161,7 @@ export async function activeGrantsOf(db: Db, userId: string): Promise<ActiveGran
     via: r.delegationId ? 'delegation' : 'grant',
     delegationId: r.delegationId,
     endsAt: r.endsAt,
-  }));
+  };
 }
 
 export async function insertSession(db: DbOrTx, row: typeof sessions.$inferInsert) {

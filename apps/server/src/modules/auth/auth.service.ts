@@ -11,8 +11,7 @@ import { findLiveToken, touchToken } from '../tokens/tokens.repository';
 import { findUserById, findUserByUsername, toActiveGrants, updateUserRow } from '../users/users.repository';
 import type { UserRow } from '../users/users.table';
 import {
-  activeGrantsOf,
-  findLiveSessionUser,
+  findLiveSessionActor,
   insertSession,
   revokeSession,
   revokeSessionsOfUser,
@@ -116,7 +115,7 @@ export async function logout(ctx: ServiceContext): Promise<void> {
 /** Cookie → actor. Null when the session is unknown, expired, revoked or its user disabled. */
 export async function actorFromSession(db: Db, config: Config, token: string): Promise<Actor | null> {
   const id = sha256(token);
-  const found = await findLiveSessionUser(db, id);
+  const found = await findLiveSessionActor(db, id);
   if (!found || found.status !== 'active') return null;
   const now = Date.now();
   if (now - found.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -127,7 +126,7 @@ export async function actorFromSession(db: Db, config: Config, token: string): P
     userId: found.userId,
     tokenId: null,
     name: found.name,
-    grants: await activeGrantsOf(db, found.userId),
+    grants: found.grants,
     sessionId: id,
     csrfToken: found.csrfToken,
     mustChangePassword: found.mustChangePassword,
