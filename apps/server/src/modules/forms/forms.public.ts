@@ -42,6 +42,7 @@ import {
 } from './forms.repository';
 import {
   addressFieldsOf,
+  answersRefused,
   buildingLabel,
   type ChoiceCounts,
   deriveFromAnswers,
@@ -300,9 +301,8 @@ export async function submitAnswer(
 }
 
 function assertAccepting(form: Pick<FormRow, 'status' | 'opensAt' | 'closesAt'>, now: Date) {
-  if (form.status !== 'published') throw new AppError('form.closed');
-  if (form.opensAt && now < form.opensAt) throw new AppError('form.not_open');
-  if (form.closesAt && now >= form.closesAt) throw new AppError('form.closed');
+  const refused = answersRefused(form, now);
+  if (refused) throw new AppError(refused);
 }
 
 async function replay(

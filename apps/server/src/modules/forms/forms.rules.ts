@@ -12,7 +12,7 @@ import {
   type RegisterTarget,
   type SubmissionLimit,
 } from '@linli/shared';
-import type { SubmissionSummary } from './forms.table';
+import type { FormRow, SubmissionSummary } from './forms.table';
 
 /** Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand survives. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -216,4 +216,15 @@ export function buildingLabel(name: string): string {
 /** A dwelling in the cascader, under its building: 2单元 301 (the entrance only when there are several). */
 export function dwellingShortLabel(entranceNumber: number, entranceCount: number, number: string): string {
   return entranceCount > 1 ? `${entranceNumber}单元 ${number}` : number;
+}
+
+/** Why a form takes no answer (or attachment) right now, or null when it does. */
+export function answersRefused(
+  form: Pick<FormRow, 'status' | 'opensAt' | 'closesAt'>,
+  now: Date,
+): 'form.closed' | 'form.not_open' | null {
+  if (form.status !== 'published') return 'form.closed';
+  if (form.opensAt && now < form.opensAt) return 'form.not_open';
+  if (form.closesAt && now >= form.closesAt) return 'form.closed';
+  return null;
 }

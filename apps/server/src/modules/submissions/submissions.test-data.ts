@@ -6,15 +6,10 @@
 import {
   type AddressAnswer,
   type Answers,
-  CHOICE_FIELD_TYPES,
   checkAnswers,
   type FormDefinition,
-  type FormField,
-  fieldsOf,
   maskIdNumber,
-  maskPersonName,
   maskPhone,
-  type RegisterTarget,
 } from '@linli/shared';
 import { eq } from 'drizzle-orm';
 import type { FieldCrypto } from '../../platform/crypto';
@@ -22,6 +17,7 @@ import type { Db } from '../../platform/db';
 import { newId, randomToken } from '../../platform/ids';
 import type { AreaRow } from '../areas/areas.table';
 import { dwellings } from '../buildings/buildings.table';
+import { deriveFromAnswers, fieldFor } from '../forms/forms.rules';
 import { formSubmissions, forms, formVersions } from '../forms/forms.table';
 
 export async function seedForm(
@@ -72,11 +68,6 @@ export async function seedForm(
   return { form: form!, versions };
 }
 
-const fieldFor = (definition: FormDefinition, target: RegisterTarget, type: FormField['type'] | null) => {
-  const fields = fieldsOf(definition);
-  return fields.find((f) => f.maps === target) ?? (type ? fields.find((f) => f.type === type) : undefined);
-};
-
 /** An answer as the public route stores it; `raw` goes through the shared checker first. */
 export async function seedSubmission(
   db: Db,
@@ -101,20 +92,9 @@ export async function seedSubmission(
       label: opts.addressLabel ?? `房屋 ${dwelling.number}`,
     };
   }
-  const text = (f: FormField | undefined) => {
-    const v = f ? answers[f.key] : undefined;
-    return typeof v === 'string' && v !== '' ? v : null;
-  };
-  const name = text(fieldFor(definition, 'resident.name', null));
-  const phone = text(fieldFor(definition, 'resident.phone', 'phone'));
-  const idNumber = text(fieldFor(definition, 'resident.idNumber', 'id_number'));
-  const choices: Record<string, string[]> = {};
-  for (const f of fieldsOf(definition)) {
-    if (!CHOICE_FIELD_TYPES.includes(f.type)) continue;
-    const v = answers[f.key];
-    if (typeof v === 'string') choices[f.key] = [v];
-    else if (Array.isArray(v)) choices[f.key] = v as string[];
-  }
+  // The same derivation the public submit uses, so these rows are the ones it would store.
+  const place = opts.place ?? (dwelling ? `楼 ${dwelling.number}` : null);
+  const { summary, name, phone, idNumber } = deriveFromAnswers(definition, answers, place);
   const f = seeded.form;
   const [row] = await db
     .insert(formSubmissions)
@@ -131,11 +111,7 @@ export async function seedSubmission(
       idempotencyKey: randomToken(16),
       bodyHash: randomToken(32),
       answersEnc: crypto.encrypt(JSON.stringify(answers)),
-      summary: {
-        choices,
-        ...(name && { maskedName: maskPersonName(name) }),
-        ...((opts.place ?? dwelling) && { place: opts.place ?? `楼 ${dwelling!.number}` }),
-      },
+      summary,
       nameHash: name ? crypto.hash(name.trim()) : null,
       phoneHash: phone ? crypto.hash(phone) : null,
       phoneMask: phone ? maskPhone(phone) : null,

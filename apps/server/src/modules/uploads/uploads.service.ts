@@ -13,7 +13,7 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { authorizeFor } from '../../platform/scope';
 import { writeAudit } from '../audit/audit.service';
-import type { FormRow } from '../forms/forms.table';
+import { answersRefused } from '../forms/forms.rules';
 import {
   deleteUnclaimedFilesBefore,
   findFileInScope,
@@ -27,10 +27,6 @@ import { cleanFileName, maxFileBytes, servedFileName, sniffFileType } from './up
 /** A file not named by any answer within a day was abandoned (the phone never sent the answer). */
 const UNCLAIMED_TTL_MS = 24 * 3_600_000;
 
-function isOpen(form: Pick<FormRow, 'opensAt' | 'closesAt'>, now: Date) {
-  return (!form.opensAt || form.opensAt <= now) && (!form.closesAt || form.closesAt > now);
-}
-
 /**
  * A resident attaches a file while filling the form, before the answer is sent: the answer then
  * names the file by id. The bytes are checked for what they really are and stored encrypted.
@@ -43,7 +39,7 @@ export async function uploadFormFile(
 ): Promise<FormFileUploaded> {
   const found = await findPublishedFormBySlug(ctx.db, slug);
   if (!found) throw new AppError('upload.form_not_found');
-  if (!isOpen(found.form, new Date())) throw new AppError('upload.form_closed');
+  if (answersRefused(found.form, new Date())) throw new AppError('upload.form_closed');
   const field = fieldsOf(found.version.definition).find((f) => f.key === query.field && f.type === 'file');
   if (!field) throw new AppError('upload.not_a_file_field', { field: query.field });
   if (!body?.length) throw new AppError('upload.empty');
