@@ -1,13 +1,14 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEMO_USERS } from '../modules/demo/demo.data';
 import { type DemoScale, hasAnyArea, seedDemo } from '../modules/demo/demo.seed';
 import { type Config, ConfigError, loadConfig } from '../platform/config';
-import { resolveFieldCrypto } from '../platform/crypto';
+import { addKeyToKeyFile, keyFilePath, resolveFieldCrypto } from '../platform/crypto';
 import { type Database, migrationStatus, openDatabase } from '../platform/db';
 import { buildApp } from '../platform/http';
 import { DataDirLockedError } from '../platform/lock';
 import { VERSION } from '../platform/version';
 import { createAdmin } from './create-admin';
+import { countLines, remainingUnderOldKeys, rotateKeys, total } from './rotate-key';
 
 /** Boot failures a person can act on are printed plainly and exit non-zero; anything else is a bug. */
 async function run(task: () => Promise<void>) {
@@ -146,6 +147,100 @@ program
         }),
       ),
   );
+
+/** Exit status of `rotate-key` when values remain under an old key: not a failure of the command itself. */
+const VALUES_REMAIN = 3;
+
+/** A batch is one UPDATE of up to seven parameters a row, and PostgreSQL takes 65,535 parameters at most. */
+const MAX_BATCH_SIZE = 5000;
+
+function batchSize(value: string) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BATCH_SIZE)
+    throw new InvalidArgumentError(`a whole number from 1 to ${MAX_BATCH_SIZE}`);
+  return n;
+}
+
+program
+  .command('rotate-key')
+  .description(
+    'Re-encrypt every sensitive value and recompute every keyed hash under the current key (docs/adr/0010-key-rotation.md)',
+  )
+  .option(
+    '--check',
+    `count values still under another key, change nothing; exit ${VALUES_REMAIN} if any remain`,
+  )
+  .option(
+    '--new-key',
+    'embedded database without LINLI_ENCRYPTION_KEY: first put a fresh key at the top of the key file (the old keys stay below it)',
+  )
+  .addOption(new Option('--batch-size <rows>', 'rows per transaction').default(500).argParser(batchSize))
+  .action((opts: { check?: boolean; newKey?: boolean; batchSize: number }) =>
+    run(async () => {
+      if (opts.newKey) refuseNewKey(loadConfig(process.env), opts);
+      await withDatabase(async (database, config) => {
+        // Written only once the database is open: on PGlite that lock proves no server is running.
+        if (opts.newKey && config.database.kind === 'pglite' && config.database.dataDir) {
+          // The file exists from the first start; a brand-new directory gets one now, then the new key on top.
+          resolveFieldCrypto(config);
+          const keyId = addKeyToKeyFile(config.database.dataDir);
+          console.log(`linli: new key ${keyId} written to ${keyFilePath(config.database.dataDir)}.`);
+        }
+        const crypto = resolveFieldCrypto(config);
+        const previous = crypto.previous.map((k) => k.keyId).join(', ') || 'none';
+        console.log(`linli: current key ${crypto.keyId}; previous keys: ${previous}.`);
+        if (opts.check) {
+          const status = await migrationStatus(database.db);
+          if (status.applied !== status.shipped)
+            throw new Error('migrations are pending: run `linli migrate` first');
+          const remaining = await remainingUnderOldKeys(database.db, crypto);
+          console.log('Values under another key than the current one:');
+          for (const line of countLines(remaining)) console.log(line);
+          reportRemaining(total(remaining), 'keep every previous key configured and run `linli rotate-key`');
+          return;
+        }
+        await database.migrate();
+        const started = Date.now();
+        const { rotated, remaining } = await rotateKeys(database.db, config, crypto, {
+          batchSize: opts.batchSize,
+          log: (line) => console.log(line),
+        }).catch((error: unknown) => {
+          console.error(
+            'linli: rotate-key stopped. The batches before it are kept and recorded; no value is lost. Fix the cause below, then run `linli rotate-key` again (without --new-key), with the same keys.',
+          );
+          throw error;
+        });
+        console.log(
+          `Rewritten under key ${crypto.keyId} in ${((Date.now() - started) / 1000).toFixed(1)} s:`,
+        );
+        for (const line of countLines(rotated)) console.log(line);
+        // The job has just been through every table: a value under an old key now was written meanwhile.
+        reportRemaining(
+          total(remaining),
+          'they were written while the job ran (is a server still running with the old key as current?): run `linli rotate-key` again',
+        );
+      });
+    }),
+  );
+
+function refuseNewKey(config: Config, opts: { check?: boolean }) {
+  if (opts.check) throw new Error('--check changes nothing: it cannot be combined with --new-key');
+  if (config.encryptionKey || config.database.kind !== 'pglite' || !config.database.dataDir)
+    throw new Error(
+      '--new-key writes the embedded database’s key file; with LINLI_ENCRYPTION_KEY, set the new key there and list the old one in LINLI_ENCRYPTION_KEYS_PREVIOUS',
+    );
+}
+
+function reportRemaining(left: number, whatToDo: string) {
+  if (left === 0) {
+    console.log(
+      'linli: no value is left under a previous key: the previous keys may be dropped (from LINLI_ENCRYPTION_KEYS_PREVIOUS, or the key file’s lines below its note); keep a copy with the backups taken before.',
+    );
+    return;
+  }
+  console.log(`linli: ${left} values are still under another key: ${whatToDo}.`);
+  process.exitCode = VALUES_REMAIN;
+}
 
 program
   .command('doctor')

@@ -4,6 +4,8 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const isMasterKey = (v: string) => Buffer.from(v, 'base64').length === 32;
+
 const ConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
@@ -29,12 +31,24 @@ const ConfigSchema = z
     LINLI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LINLI_ENCRYPTION_KEY: z
       .string()
-      .refine((v) => Buffer.from(v, 'base64').length === 32, {
+      .refine(isMasterKey, {
         error: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
       })
       .optional()
       .describe(
         'Master key for sensitive fields; on PGlite a key file beside the data directory is used when unset',
+      ),
+    LINLI_ENCRYPTION_KEYS_PREVIOUS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .optional()
+      .describe(
+        'Keys sensitive fields were written under before LINLI_ENCRYPTION_KEY (comma-separated base64): still read, never written; drop them once `linli rotate-key --check` reports none in use',
       ),
     LINLI_REVEAL_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
     LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: z.coerce
@@ -62,6 +76,30 @@ const ConfigSchema = z
         message: 'is required with DATABASE_URL (openssl rand -base64 32)',
       });
     }
+    // With the embedded database's key file, previous keys are further lines of that file (ADR 0010).
+    const previous = env.LINLI_ENCRYPTION_KEYS_PREVIOUS ?? [];
+    const problem = (message: string) =>
+      ctx.addIssue({ code: 'custom', path: ['LINLI_ENCRYPTION_KEYS_PREVIOUS'], message });
+    if (previous.length && !env.LINLI_ENCRYPTION_KEY)
+      problem('is read only with LINLI_ENCRYPTION_KEY (the key file keeps previous keys as further lines)');
+    // Keys are counted from 1 and compared as bytes: one key may be written in base64 more than one way.
+    const seen = new Map<string, number>();
+    if (env.LINLI_ENCRYPTION_KEY && isMasterKey(env.LINLI_ENCRYPTION_KEY))
+      seen.set(Buffer.from(env.LINLI_ENCRYPTION_KEY, 'base64').toString('hex'), 0);
+    previous.forEach((key, index) => {
+      const n = index + 1;
+      if (!isMasterKey(key)) {
+        problem(
+          `key ${n} of ${previous.length} must be 32 random bytes in base64 (keys separated by commas)`,
+        );
+        return;
+      }
+      const bytes = Buffer.from(key, 'base64').toString('hex');
+      const first = seen.get(bytes);
+      if (first === 0) problem(`key ${n} repeats LINLI_ENCRYPTION_KEY: list only keys that came before it`);
+      else if (first !== undefined) problem(`key ${n} repeats key ${first}`);
+      else seen.set(bytes, n);
+    });
   })
   .transform((env) => ({
     port: env.PORT,
@@ -77,6 +115,7 @@ const ConfigSchema = z
     trustProxy: env.LINLI_TRUST_PROXY,
     logLevel: env.LINLI_LOG_LEVEL,
     encryptionKey: env.LINLI_ENCRYPTION_KEY ?? null,
+    previousEncryptionKeys: env.LINLI_ENCRYPTION_KEYS_PREVIOUS ?? [],
     revealLimitPerHour: env.LINLI_REVEAL_LIMIT_PER_HOUR,
     formSubmitsPerIpPerMinute: env.LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE,
     formSubmitsPerFormPerMinute: env.LINLI_FORM_SUBMITS_PER_FORM_PER_MINUTE,
