@@ -1201,15 +1201,15 @@ function limitsText(r) {
   const serverBound = c.server >= 0.85 || (r.profile && r.profile.idlePercent < 15);
   if (serverBound) {
     lines.push(
-      'So the Node process is the bottleneck: for each answer it does what the bare route does not — ' +
+      'So the Node process is the bottleneck. ' +
         (linli.perRequest
-          ? `${linli.perRequest.commits} commits per answer where the bare route has one `
-          : 'several round trips to PostgreSQL where the bare route has one ') +
-        '(the form, an earlier answer under the same key and the dwelling are read before the INSERT), ' +
-        'each a round trip through `pg` (socket writes, to PostgreSQL and to the client, are the `writev` ' +
-        'above), plus validating the ' +
-        'answer (Zod body schema, then the shared checkAnswers), encrypting and hashing it — while ' +
-        'PostgreSQL keeps up.',
+          ? `PostgreSQL committed ${linli.perRequest.commits} statement(s) per answer (the bare route 1): `
+          : '') +
+        'an answer to a form and dwelling the server has read before is stored by one conditional ' +
+        'INSERT (ADR 0011), the first one for a form or a flat by two round trips. Beyond what the bare ' +
+        'route does, each answer is validated (Zod body schema, then the shared checkAnswers), encrypted ' +
+        'and hashed three times, and answered through Fastify with security headers; socket writes, to ' +
+        'PostgreSQL and to the client, are the `writev` above.',
     );
   } else if (total >= cpus * 0.85) {
     lines.push(

@@ -133,6 +133,7 @@ beforeAll(async () => {
       url: `/api/buildings/${building.body.id}/dwellings`,
       body: { entranceId: building.body.entrances[0]!.id, floor: 1, number: '199' },
     },
+    { method: 'POST', url: `/api/buildings/${building.body.id}/floors`, body: { ...v, floors: 3 } },
     { method: 'PATCH', url: `/api/dwellings/${dwelling}`, body: { ...v, number: '888' } },
     { method: 'POST', url: `/api/dwellings/${dwelling}/archive`, body: v },
     { method: 'GET', url: `/api/grids?communityId=${world.communityB.id}` },

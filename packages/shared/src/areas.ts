@@ -53,6 +53,14 @@ export const RoomNumber = z
   .trim()
   .regex(/^[0-9A-Za-z-]{1,10}$/, { error: 'room_number' });
 
+/**
+ * A generated flat's number: the floor, then its place on the floor in two digits (301, 1203). The
+ * server numbers new buildings and added floors with it; the console previews them with it.
+ */
+export function roomNumber(floor: number, room: number): string {
+  return `${floor}${String(room).padStart(2, '0')}`;
+}
+
 export const BuildingSpec = z.strictObject({
   compoundId: Id,
   name: boundedText(40),
@@ -182,6 +190,28 @@ export const DwellingUpdate = z.strictObject({
   floor: z.number().int().min(-5).max(99).optional(),
 });
 export const DwellingArchive = z.strictObject({ version: Version });
+
+/**
+ * Raising a building (加层): floors are only ever added on top, and every entrance gets the flats of
+ * each new floor numbered as at creation (701, 702 …). Existing dwellings are never touched.
+ */
+export const BuildingFloorsAdd = z.strictObject({
+  version: Version,
+  /** The building's new number of floors, above the current one. */
+  floors: z.number().int().min(2).max(99),
+  /** Flats per new floor in each entrance; the building's own count when left out, 0 for empty floors. */
+  roomsPerFloor: z.number().int().min(0).max(30).optional(),
+});
+export type BuildingFloorsAdd = z.infer<typeof BuildingFloorsAdd>;
+
+export const BuildingFloorsAdded = z.object({
+  building: BuildingDetail,
+  /** How many dwellings the new floors received. */
+  created: z.number().int(),
+  /** Flats not generated because their entrance already had an active dwelling of that number (labels). */
+  skipped: z.array(z.string()),
+});
+export type BuildingFloorsAdded = z.infer<typeof BuildingFloorsAdded>;
 
 export const Grid = z.object({
   id: Id,

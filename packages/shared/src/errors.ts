@@ -71,6 +71,11 @@ export const ERRORS = {
     zh: '本小区已有同名楼栋',
     en: 'This compound already has that building',
   },
+  'building.floors_not_raised': {
+    status: 422,
+    zh: '加层后的层数须多于现有的 {floors} 层',
+    en: 'The new number of floors must be above the current {floors}',
+  },
   'dwelling.not_found': { status: 404, zh: '房屋不存在', en: 'Dwelling not found' },
   'dwelling.duplicate': {
     status: 409,

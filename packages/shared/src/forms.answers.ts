@@ -65,6 +65,7 @@ export type FormField = {
   label: string;
   labelEn?: string;
   help?: string;
+  helpEn?: string;
   required?: boolean;
   /** number: bounds of the value; text/textarea: max is the maximum length. */
   min?: number;
@@ -78,7 +79,13 @@ export type FormField = {
   /** file: largest accepted size in kilobytes. */
   maxSizeKb?: number;
 };
-export type FormSection = { title: string; description?: string; fields: FormField[] };
+export type FormSection = {
+  title: string;
+  titleEn?: string;
+  description?: string;
+  descriptionEn?: string;
+  fields: FormField[];
+};
 export type FormDefinition = { sections: FormSection[] };
 
 /** What a stored answer looks like, per field type. */
@@ -122,6 +129,19 @@ export const FORM_ANSWER_ISSUES = {
 export type FormAnswerIssueCode = keyof typeof FORM_ANSWER_ISSUES;
 export type FormAnswerIssue = { field: string; code: FormAnswerIssueCode; params?: Record<string, number> };
 
+/**
+ * A text the form's author wrote, in the reader's language: the English when they read in English and
+ * the author gave one, else the Chinese (every text has its Chinese; the English is optional). One rule
+ * for the resident's page and the console's preview.
+ */
+export function localText(
+  zh: string | null | undefined,
+  en: string | null | undefined,
+  locale: string,
+): string {
+  return (locale === 'en-US' && en) || zh || '';
+}
+
 export function formAnswerMessage(issue: FormAnswerIssue, locale: 'zh-CN' | 'en-US'): string {
   const template = FORM_ANSWER_ISSUES[issue.code][locale === 'en-US' ? 'en' : 'zh'];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(issue.params?.[k] ?? ''));
@@ -147,7 +167,7 @@ function isRealDate(s: string): boolean {
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1;
 }
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function hasControlChars(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -33,6 +33,7 @@ export const FormFieldSchema = z.strictObject({
   label: boundedText(500),
   labelEn: optionalText(500).optional(),
   help: optionalText(500).optional(),
+  helpEn: optionalText(500).optional(),
   required: z.boolean().optional(),
   min: z.number().finite().min(-1e9).max(1e9).optional(),
   max: z.number().finite().min(-1e9).max(1e9).optional(),
@@ -48,7 +49,9 @@ export const FormFieldSchema = z.strictObject({
 
 export const FormSectionSchema = z.strictObject({
   title: optionalText(200),
+  titleEn: optionalText(200).optional(),
   description: optionalText(1000).optional(),
+  descriptionEn: optionalText(1000).optional(),
   fields: z.array(FormFieldSchema).max(100),
 });
 
@@ -112,10 +115,15 @@ export const FormDefinitionSchema = z
       ctx.addIssue({ code: 'custom', path: p.path, message: p.code });
   });
 
-/** What the resident reads before sending (PIPL art. 17): why, who sees it, how long it is kept. */
+/**
+ * What the resident reads before sending (PIPL art. 17): why, who sees it, how long it is kept. The
+ * English texts are optional; a resident reading in English is shown the Chinese where none was given.
+ */
 export const PrivacyNotice = z.strictObject({
   purpose: boundedText(500),
+  purposeEn: optionalText(500).optional(),
   audience: boundedText(300),
+  audienceEn: optionalText(300).optional(),
   retentionDays: z.number().int().min(1).max(3650),
 });
 export type PrivacyNotice = z.infer<typeof PrivacyNotice>;
@@ -174,8 +182,11 @@ export const FormSummary = z.object({
   /** The same state the public page shows (open / not_open / closed / full), null for drafts and archives. */
   state: z.enum(['open', 'not_open', 'closed', 'full']).nullable(),
   title: z.string(),
+  /** Empty when the author gave no English title. */
+  titleEn: z.string(),
   areaId: Id,
   areaName: z.string(),
+  /** Null for a street-wide form. */
   communityId: Id.nullable(),
   template: FormTemplateKey.nullable(),
   currentVersionNo: z.number().int().nullable(),
@@ -183,6 +194,11 @@ export const FormSummary = z.object({
   closesAt: IsoDateTime.nullable(),
   /** Answers not withdrawn, over every version. */
   submissionCount: z.number().int(),
+  /**
+   * Whether the caller may change it: community staff see their street's street-wide forms, whose
+   * answers reach them too, without managing them.
+   */
+  canManage: z.boolean(),
   updatedAt: IsoDateTime,
   version: z.number().int(),
 });
@@ -190,6 +206,7 @@ export type FormSummary = z.infer<typeof FormSummary>;
 
 export const Form = FormSummary.extend({
   description: z.string(),
+  descriptionEn: z.string(),
   draft: DefinitionOut,
   privacy: PrivacyNotice,
   submissionLimit: SubmissionLimit,
@@ -197,7 +214,6 @@ export const Form = FormSummary.extend({
   /** Whether the draft differs from the last published version (so "publish" makes a new one). */
   draftChanged: z.boolean(),
   versions: z.array(FormVersionInfo),
-  canManage: z.boolean(),
   createdAt: IsoDateTime,
   createdBy: z.string().nullable(),
 });
@@ -216,10 +232,13 @@ export const FormCreate = z.strictObject({
   /** A street or a community in the caller's scope. */
   areaId: Id,
   title: boundedText(200),
+  /** Defaults to the template's English title, else none. */
+  titleEn: optionalText(200).optional(),
   /** Defaults to the template's mode, else `form`. */
   mode: FormMode.optional(),
   template: FormTemplateKey.optional(),
   description: optionalText(2000).optional(),
+  descriptionEn: optionalText(2000).optional(),
 });
 export type FormCreate = z.infer<typeof FormCreate>;
 
@@ -227,7 +246,9 @@ const NullableDateTime = IsoDateTime.nullable();
 export const FormUpdate = z.strictObject({
   version: Version,
   title: boundedText(200).optional(),
+  titleEn: optionalText(200).optional(),
   description: optionalText(2000).optional(),
+  descriptionEn: optionalText(2000).optional(),
   mode: FormMode.optional(),
   draft: FormDefinitionSchema.optional(),
   privacy: PrivacyNotice.optional(),
@@ -253,6 +274,10 @@ export const FormTemplate = z.object({
 });
 export type FormTemplate = z.infer<typeof FormTemplate>;
 
+/** A chosen option in the words of the version the answer was given on (a later version may reword it). */
+export const ChainChoice = z.object({ value: z.string(), label: z.string(), labelEn: z.string().nullable() });
+export type ChainChoice = z.infer<typeof ChainChoice>;
+
 /** The organiser's view of a chain: full entries (names clear to `form.manage`, else masked). */
 export const ChainEntry = z.object({
   no: z.number().int(),
@@ -261,13 +286,36 @@ export const ChainEntry = z.object({
   name: z.string().nullable(),
   phone: z.string().nullable(),
   place: z.string().nullable(),
-  choices: z.record(z.string(), z.array(z.string())),
+  /** By field key. */
+  choices: z.record(z.string(), z.array(ChainChoice)),
   versionNo: z.number().int(),
   submittedAt: IsoDateTime,
 });
 export type ChainEntry = z.infer<typeof ChainEntry>;
+
+/** A choice question of the chain, as a column of the organiser's list. */
+export const ChainField = z.object({
+  key: z.string(),
+  label: z.string(),
+  labelEn: z.string().nullable(),
+  options: z.array(
+    z.object({
+      value: z.string(),
+      label: z.string(),
+      labelEn: z.string().nullable(),
+      capacity: z.number().int().nullable(),
+    }),
+  ),
+});
+export type ChainField = z.infer<typeof ChainField>;
+
 export const ChainEntries = z.object({
   items: z.array(ChainEntry),
+  /**
+   * The choice questions of the published version residents answer now, then those only earlier
+   * versions asked (worded as the latest version that asked them).
+   */
+  fields: z.array(ChainField),
   /** Whether names and phones are shown in clear. */
   clear: z.boolean(),
   remaining: z.record(z.string(), z.record(z.string(), z.number().int())),
@@ -287,12 +335,17 @@ export const PublicChainEntry = z.object({
   maskedName: z.string().nullable(),
   place: z.string().nullable(),
   choices: z.record(z.string(), z.array(z.string())),
+  /** The version the entry was given on: its choices read with that version's option labels. */
+  versionNo: z.number().int(),
 });
 export const PublicForm = z.object({
   slug: z.string(),
   mode: FormMode,
   title: z.string(),
+  /** Empty when the author gave none: the page shows the Chinese. */
+  titleEn: z.string(),
   description: z.string(),
+  descriptionEn: z.string(),
   versionNo: z.number().int(),
   definition: DefinitionOut,
   privacy: PrivacyNotice,
@@ -304,6 +357,8 @@ export const PublicForm = z.object({
   chain: z
     .object({
       entries: z.array(PublicChainEntry),
+      /** The choice questions of older versions that entries were given on, by version number. */
+      olderVersions: z.record(z.string(), DefinitionOut),
       remaining: z.record(z.string(), z.record(z.string(), z.number().int())),
     })
     .nullable(),

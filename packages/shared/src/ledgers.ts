@@ -20,6 +20,8 @@ export const LEDGER_COLUMNS = {
   idNumber: { zh: '证件号码', en: 'ID number' },
   phone: { zh: '联系电话', en: 'Phone' },
   address: { zh: '住址', en: 'Address' },
+  /** The grid (网格) the resident's building belongs to: how grid workers sort their lists. Not sensitive. */
+  grid: { zh: '网格', en: 'Grid' },
   tags: { zh: '标签', en: 'Tags' },
   residenceType: { zh: '户籍类型', en: 'Residence type' },
   tenure: { zh: '居住性质', en: 'Tenure' },

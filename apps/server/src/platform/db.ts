@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -129,4 +129,24 @@ export async function migrationStatus(db: Db): Promise<{ applied: number; shippe
 export function rowsOf<T>(result: unknown): T[] {
   const r = result as { rows?: T[] } | T[];
   return Array.isArray(r) ? r : (r.rows ?? []);
+}
+
+/**
+ * A statement Drizzle's builders cannot express (e.g. INSERT … SELECT … WHERE over a subset of the
+ * columns), prepared once under a name like the builders' `.prepare(name)`. Rows come back raw:
+ * read them with `rowsOf`. Placeholders are `sql.placeholder(name)`; values go in as the driver takes
+ * them (map them with the column's `mapToDriverValue` where Drizzle would).
+ */
+export function prepareStatement(db: Db, name: string, query: SQL) {
+  const internals = db as unknown as {
+    _: { session: { prepareQuery(q: unknown, f: undefined, n: string, arrayMode: boolean): unknown } };
+    dialect: { sqlToQuery(q: SQL): unknown };
+  };
+  const prepared = internals._.session.prepareQuery(
+    internals.dialect.sqlToQuery(query),
+    undefined,
+    name,
+    false,
+  );
+  return prepared as { execute(values: Record<string, unknown>): Promise<unknown> };
 }

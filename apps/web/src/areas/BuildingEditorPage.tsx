@@ -1,4 +1,4 @@
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined, VerticalAlignTopOutlined } from '@ant-design/icons';
 import type { BuildingDetail, Dwelling } from '@linli/shared';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Space, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
@@ -9,11 +9,15 @@ import { usePermission, useSession } from '../auth/session';
 import { HouseholdDrawer } from '../residents/HouseholdDrawer';
 import { useOccupancy } from '../residents/residents.api';
 import { AddDwellingModal } from './AddDwellingModal';
+import { AddFloorsModal } from './AddFloorsModal';
 import { useAreaTree, useBuilding } from './areas.api';
 import { canOnArea, indexAreas } from './areaTree';
 import { BuildingFormModal } from './BuildingFormModal';
 import { DwellingGrid, OccupancyLegend } from './DwellingGrid';
 import { DwellingModal } from './DwellingModal';
+
+/** The highest floor a building may have (the shared `BuildingSpec` bound). */
+const MAX_FLOORS = 99;
 
 export function BuildingEditorPage() {
   const { buildingId = '' } = useParams();
@@ -27,6 +31,7 @@ export function BuildingEditorPage() {
 type Dialog =
   | { kind: 'edit' }
   | { kind: 'add' }
+  | { kind: 'floors' }
   | { kind: 'dwelling'; dwelling: Dwelling }
   | { kind: 'household'; dwelling: Dwelling };
 
@@ -82,6 +87,14 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
                 data-testid="building-edit"
               >
                 {t('buildings.edit')}
+              </Button>
+              <Button
+                icon={<VerticalAlignTopOutlined />}
+                onClick={() => setDialog({ kind: 'floors' })}
+                disabled={building.floors >= MAX_FLOORS}
+                data-testid="building-add-floors"
+              >
+                {t('buildings.addFloors')}
               </Button>
               <Button
                 type="primary"
@@ -149,6 +162,7 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
         <BuildingFormModal target={{ mode: 'edit', building }} onClose={close} onSaved={close} />
       )}
       {dialog?.kind === 'add' && <AddDwellingModal building={building} onClose={close} />}
+      {dialog?.kind === 'floors' && <AddFloorsModal building={building} onClose={close} />}
       {dialog?.kind === 'household' && (
         <HouseholdDrawer
           dwelling={dialog.dwelling}

@@ -5,6 +5,8 @@ import {
   type AreaUpdate,
   Building,
   BuildingDetail,
+  type BuildingFloorsAdd,
+  BuildingFloorsAdded,
   type BuildingSpec,
   type BuildingUpdate,
   Dwelling,
@@ -26,6 +28,7 @@ export type AreaCreateBody = z.input<typeof AreaCreate>;
 export type AreaUpdateBody = z.input<typeof AreaUpdate>;
 export type BuildingSpecBody = z.input<typeof BuildingSpec>;
 export type BuildingUpdateBody = z.input<typeof BuildingUpdate>;
+export type BuildingFloorsAddBody = z.input<typeof BuildingFloorsAdd>;
 export type DwellingCreateBody = z.input<typeof DwellingCreate>;
 export type DwellingUpdateBody = z.input<typeof DwellingUpdate>;
 export type GridCreateBody = z.input<typeof GridCreate>;
@@ -109,7 +112,8 @@ export function useBuilding(buildingId: string) {
   });
 }
 
-function useBuildingChanged() {
+/** Puts a building read elsewhere (a write's answer, a conflict's current row) where its page reads it. */
+export function useBuildingChanged() {
   const queryClient = useQueryClient();
   return (detail: BuildingDetail) => {
     queryClient.setQueryData(buildingKeys.detail(detail.id), detail);
@@ -133,6 +137,16 @@ export function useUpdateBuilding() {
     mutationFn: ({ id, ...body }: BuildingUpdateBody & { id: string }) =>
       api.patch(`/api/buildings/${id}`, BuildingDetail, body),
     onSuccess: onChanged,
+  });
+}
+
+/** Raising a building (加层): its new floors and their flats come back with it. */
+export function useAddFloors() {
+  const onChanged = useBuildingChanged();
+  return useMutation({
+    mutationFn: ({ id, ...body }: BuildingFloorsAddBody & { id: string }) =>
+      api.post(`/api/buildings/${id}/floors`, BuildingFloorsAdded, body),
+    onSuccess: (result) => onChanged(result.building),
   });
 }
 

@@ -65,6 +65,22 @@ describe('layoutDwellings', () => {
     expect(layout.dwellingsAt(E1, 2)).toEqual([]);
   });
 
+  it('shows a raised building’s new floors on top, with their flats and the sparse floors below', () => {
+    // An imported building (3 floors, two flats named by its file) raised to 5 with one flat per floor.
+    const raised = building(
+      [dwelling(E1, 3, '301'), dwelling(E2, 1, '102'), dwelling(E1, 4, '401'), dwelling(E2, 4, '401')].concat(
+        dwelling(E1, 5, '501'),
+        dwelling(E2, 5, '501'),
+      ),
+      5,
+    );
+    const layout = layoutDwellings(raised);
+    expect(layout.floors).toEqual([5, 4, 3, 2, 1]);
+    expect(layout.dwellingsAt(E1, 5).map((d) => d.number)).toEqual(['501']);
+    expect(layout.dwellingsAt(E2, 4).map((d) => d.number)).toEqual(['401']);
+    expect(layout.dwellingsAt(E1, 2)).toEqual([]);
+  });
+
   it('sorts the dwellings of a cell by number, comparing digits as numbers', () => {
     const layout = layoutDwellings(
       building([dwelling(E1, 1, '110'), dwelling(E1, 1, '102'), dwelling(E1, 1, '101A', 'archived')]),

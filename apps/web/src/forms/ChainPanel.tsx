@@ -1,4 +1,3 @@
-import { type FormField, fieldsOf } from '@linli/shared';
 import {
   Alert,
   Card,
@@ -18,16 +17,16 @@ import { useLocale } from '../i18n/useLocale';
 import { type ChainEntry, type FormDetail, useFormChain } from './forms.api';
 import { localLabel } from './labels';
 
-/** The organiser's view of a chain (接龙): every entry in full, and what is left of each option. */
+/**
+ * The organiser's view of a chain (接龙): every entry in full, and what is left of each option. Columns
+ * and choices are worded by the server from the published versions (each entry as the version it was
+ * given on), never from the draft being edited.
+ */
 export function ChainPanel({ detail, active }: { detail: FormDetail; active: boolean }) {
   const { t } = useTranslation();
   const { locale } = useLocale();
   const chain = useFormChain(detail.id, active);
-  const choiceFields = fieldsOf(detail.draft).filter((f) => f.options?.length);
-  const optionLabel = (field: FormField, value: string) => {
-    const option = field.options?.find((o) => o.value === value);
-    return option ? localLabel(option, locale) : value;
-  };
+  const choiceFields = chain.data?.fields ?? [];
 
   if (chain.isError) return <QueryErrorResult error={chain.error} onRetry={() => void chain.refetch()} />;
 
@@ -40,7 +39,7 @@ export function ChainPanel({ detail, active }: { detail: FormDetail; active: boo
       key: `choice-${field.key}`,
       title: localLabel(field, locale),
       render: (_: unknown, e: ChainEntry) =>
-        (e.choices[field.key] ?? []).map((value) => optionLabel(field, value)).join('、'),
+        (e.choices[field.key] ?? []).map((choice) => localLabel(choice, locale)).join('、'),
     })),
     {
       key: 'at',
@@ -49,8 +48,11 @@ export function ChainPanel({ detail, active }: { detail: FormDetail; active: boo
     },
   ];
 
+  // Places are counted on the version residents answer now: only its questions have places left.
+  const remaining = chain.data?.remaining ?? {};
   const capacities = choiceFields
-    .map((field) => ({ field, options: (field.options ?? []).filter((o) => o.capacity !== undefined) }))
+    .filter((field) => remaining[field.key])
+    .map((field) => ({ field, options: field.options.filter((o) => o.capacity !== null) }))
     .filter((entry) => entry.options.length > 0);
 
   return (
@@ -63,15 +65,15 @@ export function ChainPanel({ detail, active }: { detail: FormDetail; active: boo
               <Card size="small" title={localLabel(field, locale)}>
                 {options.map((option) => {
                   const capacity = option.capacity ?? 0;
-                  const remaining = chain.data?.remaining[field.key]?.[option.value] ?? capacity;
-                  const taken = capacity - remaining;
+                  const left = remaining[field.key]?.[option.value] ?? capacity;
+                  const taken = capacity - left;
                   return (
                     <div key={option.value} data-testid="chain-capacity">
                       <Typography.Text>{localLabel(option, locale)}</Typography.Text>
                       <Progress
                         percent={capacity ? Math.round((taken / capacity) * 100) : 0}
-                        format={() => t('forms.chain.remaining', { remaining, capacity })}
-                        status={remaining <= 0 ? 'exception' : 'normal'}
+                        format={() => t('forms.chain.remaining', { remaining: left, capacity })}
+                        status={left <= 0 ? 'exception' : 'normal'}
                       />
                     </div>
                   );

@@ -9,12 +9,14 @@ import { FORM_FIELD_TYPES, type FormDefinition, type FormFieldType } from '@linl
 import {
   Button,
   Card,
+  Col,
   Dropdown,
   Flex,
   Form,
   type FormInstance,
   Input,
   Popconfirm,
+  Row,
   Space,
   Tooltip,
 } from 'antd';
@@ -44,18 +46,31 @@ export function DefinitionEditor({ form, definition, problems, disabled }: Defin
               style={{ marginBottom: 12 }}
               data-testid="section-editor"
               title={
-                <Form.Item
-                  name={[section.name, 'title']}
-                  style={{ margin: '8px 0' }}
-                  rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
-                >
-                  <Input
-                    variant="borderless"
-                    placeholder={t('forms.builder.sectionTitle', { no: s + 1 })}
-                    style={{ fontWeight: 600 }}
-                    data-testid="section-title"
-                  />
-                </Form.Item>
+                <Flex gap={8}>
+                  <Form.Item
+                    name={[section.name, 'title']}
+                    style={{ margin: '8px 0', flex: 1 }}
+                    rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
+                  >
+                    <Input
+                      variant="borderless"
+                      placeholder={t('forms.builder.sectionTitle', { no: s + 1 })}
+                      style={{ fontWeight: 600 }}
+                      data-testid="section-title"
+                    />
+                  </Form.Item>
+                  <Form.Item
+                    name={[section.name, 'titleEn']}
+                    style={{ margin: '8px 0', flex: 1 }}
+                    rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
+                  >
+                    <Input
+                      variant="borderless"
+                      placeholder={t('forms.builder.sectionTitleEn')}
+                      data-testid="section-title-en"
+                    />
+                  </Form.Item>
+                </Flex>
               }
               extra={
                 <Space size={2}>
@@ -101,15 +116,31 @@ export function DefinitionEditor({ form, definition, problems, disabled }: Defin
                 </Space>
               }
             >
-              <Form.Item
-                name={[section.name, 'description']}
-                rules={[{ max: 1000, message: t('validation.maxLength', { max: 1000 }) }]}
-              >
-                <Input.TextArea
-                  autoSize={{ minRows: 1, maxRows: 4 }}
-                  placeholder={t('forms.builder.sectionDescription')}
-                />
-              </Form.Item>
+              <Row gutter={12}>
+                <Col span={12}>
+                  <Form.Item
+                    name={[section.name, 'description']}
+                    rules={[{ max: 1000, message: t('validation.maxLength', { max: 1000 }) }]}
+                  >
+                    <Input.TextArea
+                      autoSize={{ minRows: 1, maxRows: 4 }}
+                      placeholder={t('forms.builder.sectionDescription')}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name={[section.name, 'descriptionEn']}
+                    rules={[{ max: 1000, message: t('validation.maxLength', { max: 1000 }) }]}
+                  >
+                    <Input.TextArea
+                      autoSize={{ minRows: 1, maxRows: 4 }}
+                      placeholder={t('forms.builder.sectionDescriptionEn')}
+                      data-testid="section-description-en"
+                    />
+                  </Form.Item>
+                </Col>
+              </Row>
               <SectionFields
                 form={form}
                 section={s}

@@ -229,13 +229,26 @@ export function FieldEditor({
           </Form.Item>
         </Col>
       </Row>
-      <Form.Item
-        name={[name, 'help']}
-        label={t('forms.builder.help')}
-        rules={[{ max: 500, message: t('validation.maxLength', { max: 500 }) }]}
-      >
-        <Input placeholder={t('forms.builder.helpPlaceholder')} />
-      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item
+            name={[name, 'help']}
+            label={t('forms.builder.help')}
+            rules={[{ max: 500, message: t('validation.maxLength', { max: 500 }) }]}
+          >
+            <Input placeholder={t('forms.builder.helpPlaceholder')} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name={[name, 'helpEn']}
+            label={t('forms.builder.helpEn')}
+            rules={[{ max: 500, message: t('validation.maxLength', { max: 500 }) }]}
+          >
+            <Input data-testid="field-help-en" />
+          </Form.Item>
+        </Col>
+      </Row>
       {type && NUMERIC_TYPES.includes(type) && (
         <Row gutter={12}>
           <Col span={8}>

@@ -54,7 +54,9 @@ const CODE_FIELDS = {
 
 export interface BuilderValues {
   title: string;
+  titleEn: string;
   description: string;
+  descriptionEn: string;
   draft: unknown;
   privacy: Partial<PrivacyNotice>;
   submissionLimit: SubmissionLimit;
@@ -65,7 +67,9 @@ export interface BuilderValues {
 function valuesOf(detail: FormDetail): BuilderValues {
   return {
     title: detail.title,
+    titleEn: detail.titleEn,
     description: detail.description,
+    descriptionEn: detail.descriptionEn,
     draft: detail.draft,
     privacy: detail.privacy,
     submissionLimit: detail.submissionLimit,
@@ -75,14 +79,20 @@ function valuesOf(detail: FormDetail): BuilderValues {
 }
 
 function bodyOf(values: BuilderValues, version: number): FormUpdateBody {
+  const purposeEn = (values.privacy?.purposeEn ?? '').trim();
+  const audienceEn = (values.privacy?.audienceEn ?? '').trim();
   return {
     version,
     title: (values.title ?? '').trim(),
+    titleEn: (values.titleEn ?? '').trim(),
     description: (values.description ?? '').trim(),
+    descriptionEn: (values.descriptionEn ?? '').trim(),
     draft: cleanDefinition(values.draft),
     privacy: {
       purpose: (values.privacy?.purpose ?? '').trim(),
+      ...(purposeEn && { purposeEn }),
       audience: (values.privacy?.audience ?? '').trim(),
+      ...(audienceEn && { audienceEn }),
       retentionDays: values.privacy?.retentionDays ?? 0,
     },
     submissionLimit: values.submissionLimit,
@@ -263,6 +273,7 @@ function FormBuilder({ detail, onReload }: { detail: FormDetail; onReload: () =>
             </Tag>
           )}
           <Typography.Text type="secondary">{detail.areaName}</Typography.Text>
+          {detail.communityId === null && <Tag color="geekblue">{t('forms.streetWide')}</Tag>}
         </Space>
       }
       extra={
@@ -327,6 +338,15 @@ function FormBuilder({ detail, onReload }: { detail: FormDetail; onReload: () =>
           }
         />
       )}
+      {detail.communityId === null && !detail.canManage && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('forms.streetWideReadOnly')}
+          data-testid="form-street-read-only"
+        />
+      )}
       <FormErrorAlert error={formError} />
       <Form<BuilderValues>
         form={form}
@@ -375,7 +395,9 @@ function FormBuilder({ detail, onReload }: { detail: FormDetail; onReload: () =>
                     >
                       <FormPreview
                         title={values.title}
+                        titleEn={values.titleEn}
                         description={values.description}
+                        descriptionEn={values.descriptionEn}
                         definition={definition}
                         privacy={values.privacy}
                       />

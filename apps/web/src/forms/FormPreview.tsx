@@ -3,6 +3,7 @@ import {
   type FormDefinition,
   type FormField,
   isFieldVisible,
+  localText,
   type PrivacyNotice,
   TEMPERATURE_MAX,
   TEMPERATURE_MIN,
@@ -27,18 +28,29 @@ import { localLabel } from './labels';
 
 interface FormPreviewProps {
   title: string;
+  titleEn?: string;
   description: string;
+  descriptionEn?: string;
   definition: FormDefinition;
   privacy?: Partial<PrivacyNotice>;
 }
 
 /**
  * What the resident will roughly see, as the worker edits: fields in order, show-if conditions applied
- * to what is tried out here. The public page itself is a separate light bundle; this is the console's view.
+ * to what is tried out here, in the console's language (the English texts where given, as the page does).
+ * The public page itself is a separate light bundle; this is the console's view.
  */
-export function FormPreview({ title, description, definition, privacy }: FormPreviewProps) {
+export function FormPreview({
+  title,
+  titleEn,
+  description,
+  descriptionEn,
+  definition,
+  privacy,
+}: FormPreviewProps) {
   const { t } = useTranslation();
   const { locale } = useLocale();
+  const local = (zh: string | undefined, en: string | undefined) => localText(zh, en, locale);
   const [answers, setAnswers] = useState<Record<string, unknown>>({});
   const set = (key: string, value: unknown) => setAnswers((prev) => ({ ...prev, [key]: value }));
 
@@ -141,19 +153,23 @@ export function FormPreview({ title, description, definition, privacy }: FormPre
   return (
     <div data-testid="form-preview">
       <Typography.Title level={4} style={{ marginTop: 0 }}>
-        {title || t('forms.builder.untitled')}
+        {local(title, titleEn) || t('forms.builder.untitled')}
       </Typography.Title>
-      {description && <Typography.Paragraph type="secondary">{description}</Typography.Paragraph>}
+      {description && (
+        <Typography.Paragraph type="secondary">{local(description, descriptionEn)}</Typography.Paragraph>
+      )}
       <Form layout="vertical" component="div">
         {definition.sections.map((section, s) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: sections have no id of their own; the order is the identity
           <div key={s}>
             {(section.title || definition.sections.length > 1) && (
               <Divider titlePlacement="start" style={{ marginTop: s === 0 ? 0 : undefined }}>
-                {section.title}
+                {local(section.title, section.titleEn)}
               </Divider>
             )}
-            {section.description && <Typography.Paragraph>{section.description}</Typography.Paragraph>}
+            {section.description && (
+              <Typography.Paragraph>{local(section.description, section.descriptionEn)}</Typography.Paragraph>
+            )}
             {section.fields
               .filter((field) => isFieldVisible(field, answers))
               .map((field, f) =>
@@ -164,7 +180,7 @@ export function FormPreview({ title, description, definition, privacy }: FormPre
                     type="info"
                     style={{ marginBottom: 16 }}
                     title={localLabel(field, locale)}
-                    description={field.help}
+                    description={local(field.help, field.helpEn) || undefined}
                   />
                 ) : (
                   <Form.Item
@@ -172,7 +188,7 @@ export function FormPreview({ title, description, definition, privacy }: FormPre
                     key={`${field.key}-${f}`}
                     label={localLabel(field, locale) || t('forms.builder.untitled')}
                     required={field.required}
-                    extra={field.help}
+                    extra={local(field.help, field.helpEn) || undefined}
                   >
                     {input(field)}
                   </Form.Item>
@@ -187,8 +203,8 @@ export function FormPreview({ title, description, definition, privacy }: FormPre
           style={{ marginBottom: 16 }}
           title={t('forms.preview.privacyTitle')}
           description={t('forms.preview.privacyText', {
-            purpose: privacy.purpose,
-            audience: privacy.audience ?? '',
+            purpose: local(privacy.purpose, privacy.purposeEn),
+            audience: local(privacy.audience, privacy.audienceEn),
             days: privacy.retentionDays ?? '',
           })}
         />

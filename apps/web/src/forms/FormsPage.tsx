@@ -11,7 +11,10 @@ import { CreateFormModal } from './CreateFormModal';
 import { FormStatusTag } from './FormStatusTag';
 import { type FormStatus, type FormSummary, useForms } from './forms.api';
 
-/** Forms and chain sign-ups of the caller's areas. */
+/**
+ * Forms and chain sign-ups of the caller's areas, and the street-wide forms of their street: those are
+ * tagged, and read only unless the caller manages forms for the whole street.
+ */
 export function FormsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -38,7 +41,21 @@ export function FormsPage() {
         <Tag color={row.mode === 'chain' ? 'purple' : 'blue'}>{t(`forms.mode.${row.mode}`)}</Tag>
       ),
     },
-    { key: 'area', title: t('forms.fields.area'), dataIndex: 'areaName' },
+    {
+      key: 'area',
+      title: t('forms.fields.area'),
+      render: (_, row) => (
+        <Space size={4} wrap>
+          {row.areaName}
+          {row.communityId === null && (
+            <Tag color="geekblue" data-testid="form-street-wide">
+              {t('forms.streetWide')}
+            </Tag>
+          )}
+          {canManage && !row.canManage && <Tag data-testid="form-read-only">{t('forms.readOnly')}</Tag>}
+        </Space>
+      ),
+    },
     {
       key: 'status',
       title: t('forms.fields.status'),

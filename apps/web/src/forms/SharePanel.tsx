@@ -56,6 +56,7 @@ export function SharePanel({ detail }: { detail: FormDetail }) {
       areaName: detail.areaName,
       buildingName,
       title: detail.title,
+      titleEn: detail.titleEn || null,
       url,
       closesAt: detail.closesAt ? formatDateTimeShort(detail.closesAt) : null,
       purpose: detail.privacy.purpose,

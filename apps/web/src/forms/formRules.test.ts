@@ -85,6 +85,26 @@ describe('cleanDefinition', () => {
     });
   });
 
+  it('keeps the English texts given, trimmed, and drops blank ones', () => {
+    const cleaned = cleanDefinition({
+      sections: [
+        {
+          title: '基本信息',
+          titleEn: ' About you ',
+          description: '请如实填写',
+          descriptionEn: ' ',
+          fields: [{ key: 'name', type: 'text', label: '姓名', help: '同证件', helpEn: 'As on your ID ' }],
+        },
+      ],
+    });
+    expect(cleaned.sections[0]).toEqual({
+      title: '基本信息',
+      titleEn: 'About you',
+      description: '请如实填写',
+      fields: [{ key: 'name', type: 'text', label: '姓名', help: '同证件', helpEn: 'As on your ID' }],
+    });
+  });
+
   it('reads an empty or missing value as a definition without sections', () => {
     expect(cleanDefinition(undefined)).toEqual({ sections: [] });
   });

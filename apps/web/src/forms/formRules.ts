@@ -39,10 +39,14 @@ export function cleanDefinition(raw: unknown): FormDefinition {
   return {
     sections: sections.map((s) => {
       const section = (s ?? {}) as Partial<FormDefinition['sections'][number]>;
+      const titleEn = text(section.titleEn);
       const description = text(section.description);
+      const descriptionEn = text(section.descriptionEn);
       return {
         title: text(section.title) ?? '',
+        ...(titleEn && { titleEn }),
         ...(description && { description }),
+        ...(descriptionEn && { descriptionEn }),
         fields: (Array.isArray(section.fields) ? section.fields : []).map(cleanField),
       };
     }),
@@ -69,8 +73,10 @@ function cleanField(raw: unknown): FormField {
   };
   const labelEn = text(f.labelEn);
   const help = text(f.help);
+  const helpEn = text(f.helpEn);
   if (labelEn) field.labelEn = labelEn;
   if (help) field.help = help;
+  if (helpEn) field.helpEn = helpEn;
   if (f.required) field.required = true;
   // Phones and ID numbers are always masked; the flag is for the rest (health, welfare …).
   if (f.sensitive && type !== 'info' && type !== 'phone' && type !== 'id_number') field.sensitive = true;

@@ -1,9 +1,8 @@
 import {
   FIELD_MESSAGES,
   type FieldMessageKey,
-  type FormField,
-  type FormOption,
   type Locale,
+  localText,
   type RegisterTarget,
 } from '@linli/shared';
 import type { TFunction } from 'i18next';
@@ -15,8 +14,8 @@ export function registerTargetLabel(t: TFunction, target: RegisterTarget): strin
 }
 
 /** A field's or option's label in the console's language, the Chinese one when no English was given. */
-export function localLabel(item: Pick<FormField | FormOption, 'label' | 'labelEn'>, locale: string): string {
-  return locale === 'en-US' && item.labelEn ? item.labelEn : item.label;
+export function localLabel(item: { label: string; labelEn?: string | null }, locale: string): string {
+  return localText(item.label, item.labelEn, locale);
 }
 
 /**

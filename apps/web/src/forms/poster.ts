@@ -13,6 +13,8 @@ export interface PosterContent {
   areaName: string;
   buildingName?: string | null;
   title: string;
+  /** Printed smaller under the Chinese title, for residents who read English. */
+  titleEn?: string | null;
   url: string;
   /** Already formatted, e.g. 2026-11-30 18:00. */
   closesAt?: string | null;
@@ -142,6 +144,18 @@ export async function drawPoster(content: PosterContent, labels: PosterLabels): 
   )) {
     ctx.fillText(line, center, y + 130);
     y += 190;
+  }
+  if (content.titleEn) {
+    ctx.fillStyle = '#595959';
+    ctx.font = `84px ${FONT}`;
+    for (const line of clampLines(
+      wrapText(content.titleEn, (s) => ctx.measureText(s).width, inner),
+      2,
+    )) {
+      ctx.fillText(line, center, y + 80);
+      y += 110;
+    }
+    y += 20;
   }
 
   y += 90;

@@ -306,6 +306,20 @@ export const enUS: Messages = {
     generatePreview:
       '{{count}} dwellings will be created: {{entrances}} entrances, each with {{floors}} floors of {{rooms}}, numbered like 101, 102.',
     activeOfTotal: '{{active}} in use ({{total}} in all)',
+    addFloors: 'Add floors',
+    addFloorsTitle: 'Add floors to “{{building}}”',
+    addFloorsHint:
+      'New floors go on top of the current {{floors}}; existing dwellings keep their numbers and floors.',
+    addFloorsPreview:
+      '{{added}} floors will be added (floors {{from}}–{{to}}): {{rooms}} dwellings per floor in each of {{entrances}} entrances, {{count}} in all, numbered like {{example}}.',
+    addFloorsPreviewEmpty:
+      '{{added}} empty floors will be added (floors {{from}}–{{to}}); add their dwellings one by one later.',
+    floorsAdded: 'Now {{floors}} floors; {{count}} dwellings added',
+    floorsSkipped:
+      'These numbers are already used by existing dwellings and were not created again: {{labels}}',
+    newFloors: 'Floors after adding',
+    newRoomsPerFloor: 'Dwellings per new floor',
+    newRoomsHint: '0 adds empty floors only',
     fields: {
       name: 'Building name',
       kind: 'Type',
@@ -1020,9 +1034,16 @@ export const enUS: Messages = {
     modeHint: 'Chain: residents see the list so far (names masked) and the places left per option',
     backToList: 'Back to forms',
     currentVersion: 'Version {{no}} live',
+    streetWide: 'Street-wide',
+    readOnly: 'Read only',
+    streetWideReadOnly:
+      'A street-wide form published by the street: answers from your community’s residents reach your inbox; the street manages the form, you can only view it.',
+    englishHint: 'Shown when a resident switches the page to English; the Chinese is shown if left empty',
     fields: {
       title: 'Title',
+      titleEn: 'Title in English (optional)',
       description: 'Description',
+      descriptionEn: 'Description in English (optional)',
       mode: 'Type',
       area: 'Serves',
       status: 'Status',
@@ -1125,6 +1146,8 @@ export const enUS: Messages = {
       newFieldLabel: 'New question',
       sectionTitle: 'Title of part {{no}} (optional)',
       sectionDescription: 'Section description (optional)',
+      sectionTitleEn: 'Title in English (optional)',
+      sectionDescriptionEn: 'Section description in English (optional)',
       type: 'Type',
       key: 'Field key',
       keyHint:
@@ -1135,6 +1158,7 @@ export const enUS: Messages = {
       labelEn: 'Question in English (optional)',
       help: 'Hint',
       helpPlaceholder: 'Shown under the question',
+      helpEn: 'Hint in English (optional)',
       min: 'Minimum',
       max: 'Maximum',
       unit: 'Unit',
@@ -1180,8 +1204,10 @@ export const enUS: Messages = {
       purpose: 'Purpose',
       purposeHint:
         'Shown to residents before they send, e.g. “registering people who moved into the community”',
+      purposeEn: 'Purpose in English (optional)',
       audience: 'Who sees the answers',
       audienceHint: 'e.g. “staff of this residents’ committee”',
+      audienceEn: 'Who sees the answers, in English (optional)',
       retentionDays: 'Kept for',
       retentionHint: 'Answers are purged after this',
       days: 'days',

@@ -1,4 +1,10 @@
-import { checkAnswers, fieldsOf, formAnswerMessage, isFieldVisible } from '@linli/shared/forms-answers';
+import {
+  checkAnswers,
+  fieldsOf,
+  formAnswerMessage,
+  isFieldVisible,
+  localText,
+} from '@linli/shared/forms-answers';
 import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { keepKnownValues, rawAnswers } from './answers';
 import {
@@ -67,13 +73,18 @@ export function App() {
     document.documentElement.lang = locale;
   }, [locale]);
 
+  const title = form ? localText(form.title, form.titleEn, locale) : '';
+  const description = form ? localText(form.description, form.descriptionEn, locale) : '';
+  useEffect(() => {
+    if (title) document.title = title;
+  }, [title]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: `loadTick` asks for a fresh copy (chain list, state).
   useEffect(() => {
     let live = true;
     fetchForm(slug, localeRef.current).then(
       (loaded) => {
         if (!live) return;
-        document.title = loaded.title;
         const current = storedRef.current;
         const values = keepKnownValues(loaded.definition, current.values);
         if (Object.keys(values).length !== Object.keys(current.values).length) update({ ...current, values });
@@ -370,11 +381,13 @@ export function App() {
           {form.definition.sections.map((section, s) => {
             const visible = section.fields.filter((f) => isFieldVisible(f, values));
             if (section.fields.length && !visible.length) return null;
+            const sectionTitle = localText(section.title, section.titleEn, locale);
+            const sectionText = localText(section.description, section.descriptionEn, locale);
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: sections have no key of their own and never move here.
               <section key={s} className="pf-card">
-                {section.title && <h2 className="pf-h2">{section.title}</h2>}
-                {section.description && <p className="pf-text">{section.description}</p>}
+                {sectionTitle && <h2 className="pf-h2">{sectionTitle}</h2>}
+                {sectionText && <p className="pf-text">{sectionText}</p>}
                 {visible.map((field) => (
                   <Field
                     key={field.key}
@@ -411,9 +424,9 @@ export function App() {
               <h2 className="pf-h2">{t('privacyTitle')}</h2>
               <dl>
                 <dt>{t('privacyPurpose')}</dt>
-                <dd>{form.privacy.purpose}</dd>
+                <dd>{localText(form.privacy.purpose, form.privacy.purposeEn, locale)}</dd>
                 <dt>{t('privacyAudience')}</dt>
-                <dd>{form.privacy.audience}</dd>
+                <dd>{localText(form.privacy.audience, form.privacy.audienceEn, locale)}</dd>
                 <dt>{t('privacyRetention')}</dt>
                 <dd>{t('privacyDays', { n: form.privacy.retentionDays })}</dd>
               </dl>
@@ -472,12 +485,12 @@ export function App() {
       {form && (
         <div className="pf-intro">
           <h1 className="pf-title" data-testid="form-title">
-            {form.title}
+            {title}
           </h1>
           {form.state === 'open' && form.closesAt && (
             <p className="pf-muted">{t('closesAtOpen', { time: formatTime(form.closesAt, locale) })}</p>
           )}
-          {form.description && <p className="pf-text">{form.description}</p>}
+          {description && <p className="pf-text">{description}</p>}
         </div>
       )}
       {content}

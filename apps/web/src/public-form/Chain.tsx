@@ -22,7 +22,11 @@ export function ChainList({ form, locale, t }: { form: PublicForm; locale: Local
               <span className="pf-chain-name">{entry.maskedName}</span>
               {entry.place && <span className="pf-muted">{entry.place}</span>}
               <span className="pf-chain-choice">
-                {describeChoices(entry.choices, form.definition, locale)}
+                {describeChoices(
+                  entry.choices,
+                  form.chain?.olderVersions[entry.versionNo] ?? form.definition,
+                  locale,
+                )}
               </span>
             </li>
           ))}

@@ -1,5 +1,5 @@
 import type { FormField } from '@linli/shared/forms-answers';
-import { TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH } from '@linli/shared/forms-answers';
+import { localText, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH } from '@linli/shared/forms-answers';
 import type { ReactNode } from 'react';
 import { AddressField } from './AddressField';
 import { type AddressValue, fieldLabel, optionLabel } from './answers';
@@ -30,11 +30,12 @@ const errorId = (key: string) => `error-${key}`;
 export function Field(props: FieldProps) {
   const { field, error, locale, t } = props;
   const label = fieldLabel(field, locale);
+  const help = localText(field.help, field.helpEn, locale);
   if (field.type === 'info') {
     return (
       <div className="pf-info" id={fieldId(field.key)} data-testid={fieldId(field.key)}>
         {label && <p className="pf-info-title">{label}</p>}
-        {field.help && <p className="pf-help">{field.help}</p>}
+        {help && <p className="pf-help">{help}</p>}
       </div>
     );
   }
@@ -53,7 +54,7 @@ export function Field(props: FieldProps) {
   );
   const body = (
     <>
-      {field.help && <p className="pf-help">{field.help}</p>}
+      {help && <p className="pf-help">{help}</p>}
       <Control {...props} />
       {error && (
         <p className="pf-error" id={errorId(field.key)} role="alert" data-testid={errorId(field.key)}>

@@ -9,6 +9,7 @@ import {
   type FormOption,
   fieldsOf,
   isFieldVisible,
+  localText,
 } from '@linli/shared/forms-answers';
 import type { Locale } from './i18n';
 
@@ -16,11 +17,11 @@ import type { Locale } from './i18n';
 export type AddressValue = { compoundId?: string; buildingId?: string; dwellingId?: string; label?: string };
 
 export function fieldLabel(field: Pick<FormField, 'label' | 'labelEn'>, locale: Locale): string {
-  return locale === 'en-US' && field.labelEn ? field.labelEn : field.label;
+  return localText(field.label, field.labelEn, locale);
 }
 
 export function optionLabel(option: FormOption, locale: Locale): string {
-  return locale === 'en-US' && option.labelEn ? option.labelEn : option.label;
+  return localText(option.label, option.labelEn, locale);
 }
 
 /** `<input type="datetime-local">` gives the phone's wall time without a zone; the server needs an instant. */

@@ -7,22 +7,42 @@ import type { Locale } from './i18n';
 
 export type FormState = 'open' | 'not_open' | 'closed' | 'full';
 
-export type ChainEntry = { no: number; maskedName: string | null; place: string | null; choices: unknown };
+export type ChainEntry = {
+  no: number;
+  maskedName: string | null;
+  place: string | null;
+  choices: unknown;
+  versionNo: number;
+};
 
 export type PublicForm = {
   slug: string;
   mode: 'form' | 'chain';
   title: string;
+  /** Empty when the author gave no English: `localText` then shows the Chinese. */
+  titleEn?: string;
   description: string | null;
+  descriptionEn?: string;
   versionNo: number;
   definition: FormDefinition;
-  privacy: { purpose: string; audience: string; retentionDays: number } | null;
+  privacy: {
+    purpose: string;
+    purposeEn?: string;
+    audience: string;
+    audienceEn?: string;
+    retentionDays: number;
+  } | null;
   state: FormState;
   opensAt: string | null;
   closesAt: string | null;
   areaName: string | null;
   submissionLimit: 'none' | 'per_phone' | 'per_dwelling';
-  chain: null | { entries: ChainEntry[]; remaining: Record<string, Record<string, number>> };
+  chain: null | {
+    entries: ChainEntry[];
+    /** Older versions' choice questions, for entries given on them. */
+    olderVersions: Record<string, FormDefinition>;
+    remaining: Record<string, Record<string, number>>;
+  };
 };
 
 export type SubmissionAck = { reference: string; submittedAt: string; chainNo: number | null };

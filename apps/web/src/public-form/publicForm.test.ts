@@ -1,6 +1,13 @@
-import { checkAnswers, type FormDefinition } from '@linli/shared/forms-answers';
+import { checkAnswers, type FormDefinition, localText } from '@linli/shared/forms-answers';
 import { describe, expect, it } from 'vitest';
-import { describeChoices, keepKnownValues, localDateTimeToIso, rawAnswers } from './answers';
+import {
+  describeChoices,
+  fieldLabel,
+  keepKnownValues,
+  localDateTimeToIso,
+  optionLabel,
+  rawAnswers,
+} from './answers';
 import {
   DRAFT_TTL_MS,
   emptyStored,
@@ -190,5 +197,25 @@ describe('what the phone keeps', () => {
     expect(groupReference('K7Q29XMB')).toBe('K7Q2 9XMB');
     expect(groupReference('F-2026-0042')).toBe('F-2026-0042');
     expect(normaliseReference(' K7Q2 ９XMB ')).toBe('K7Q29XMB');
+  });
+});
+
+describe('localText', () => {
+  it('gives the English to an English reader when the author wrote one, else the Chinese', () => {
+    expect(localText('基本信息', 'About you', 'en-US')).toBe('About you');
+    expect(localText('基本信息', 'About you', 'zh-CN')).toBe('基本信息');
+    for (const missing of [undefined, null, ''])
+      expect(localText('基本信息', missing, 'en-US')).toBe('基本信息');
+    // Optional texts (help, a section's description) stay empty in both languages when the Chinese is.
+    expect(localText(undefined, undefined, 'en-US')).toBe('');
+    expect(localText(undefined, 'Only English', 'zh-CN')).toBe('');
+  });
+
+  it('words labels the same way', () => {
+    const shift = definition.sections[0]!.fields.find((f) => f.key === 'shift')!;
+    expect(fieldLabel(shift, 'en-US')).toBe('班次');
+    expect(optionLabel(shift.options![0]!, 'en-US')).toBe('Morning');
+    expect(optionLabel(shift.options![1]!, 'en-US')).toBe('下午');
+    expect(optionLabel(shift.options![0]!, 'zh-CN')).toBe('上午');
   });
 });

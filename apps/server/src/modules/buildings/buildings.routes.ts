@@ -1,6 +1,8 @@
 import {
   Building,
   BuildingDetail,
+  BuildingFloorsAdd,
+  BuildingFloorsAdded,
   BuildingListQuery,
   BuildingSpec,
   BuildingUpdate,
@@ -16,6 +18,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   addDwelling,
+  addFloors,
   archiveDwelling,
   createBuilding,
   getBuilding,
@@ -64,6 +67,19 @@ export const buildingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => updateBuilding(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/buildings/:id/floors',
+    {
+      schema: {
+        operationId: 'addBuildingFloors',
+        tags,
+        params: IdParams,
+        body: BuildingFloorsAdd,
+        response: { 200: BuildingFloorsAdded },
+      },
+    },
+    async (req) => addFloors(req.ctx, req.params.id, req.body),
   );
   app.post(
     '/api/buildings/:id/dwellings',

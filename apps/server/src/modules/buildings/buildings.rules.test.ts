@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dwellingLabel, entranceName, generateDwellings, roomNumber } from './buildings.rules';
+import { dwellingLabel, entranceName, floorRooms, generateDwellings, roomNumber } from './buildings.rules';
 
 describe('roomNumber', () => {
   it('is the floor followed by a two-digit room', () => {
@@ -50,6 +50,23 @@ describe('generateDwellings', () => {
     const tower = generateDwellings({ floors: 33, entrances: 3, roomsPerFloor: 4 });
     expect(tower).toHaveLength(33 * 3 * 4);
     expect(tower.at(-1)).toEqual({ entrance: 3, floor: 33, number: '3304' });
+  });
+});
+
+describe('floorRooms', () => {
+  it('numbers the flats of added floors as the floors below were numbered', () => {
+    expect(floorRooms(7, 8, 2)).toEqual([
+      { floor: 7, number: '701' },
+      { floor: 7, number: '702' },
+      { floor: 8, number: '801' },
+      { floor: 8, number: '802' },
+    ]);
+    expect(floorRooms(9, 10, 1).map((d) => d.number)).toEqual(['901', '1001']);
+  });
+
+  it('gives nothing for empty floors or an empty range', () => {
+    expect(floorRooms(7, 9, 0)).toEqual([]);
+    expect(floorRooms(7, 6, 2)).toEqual([]);
   });
 });
 

@@ -1,19 +1,28 @@
+import { roomNumber } from '@linli/shared';
+
 /** The dwellings a regular building spec implies: per entrance, per floor, rooms numbered 301, 302 … */
 export function generateDwellings(spec: { floors: number; entrances: number; roomsPerFloor: number }) {
   const out: { entrance: number; floor: number; number: string }[] = [];
   for (let entrance = 1; entrance <= spec.entrances; entrance++) {
-    for (let floor = 1; floor <= spec.floors; floor++) {
-      for (let room = 1; room <= spec.roomsPerFloor; room++) {
-        out.push({ entrance, floor, number: roomNumber(floor, room) });
-      }
-    }
+    for (const d of floorRooms(1, spec.floors, spec.roomsPerFloor)) out.push({ entrance, ...d });
   }
   return out;
 }
 
-export function roomNumber(floor: number, room: number): string {
-  return `${floor}${String(room).padStart(2, '0')}`;
+/**
+ * The flats of floors `from` to `to` of one entrance, numbered as a new building's are: the rule a
+ * building raised later (加层) follows too, so its 7th floor reads 701, 702 like the floors below.
+ */
+export function floorRooms(from: number, to: number, roomsPerFloor: number) {
+  const out: { floor: number; number: string }[] = [];
+  for (let floor = from; floor <= to; floor++) {
+    for (let room = 1; room <= roomsPerFloor; room++) out.push({ floor, number: roomNumber(floor, room) });
+  }
+  return out;
 }
+
+// One numbering rule for the server and the console's previews; imports read it from here.
+export { roomNumber };
 
 export function entranceName(n: number): string {
   return `${n}单元`;

@@ -1,4 +1,6 @@
 import {
+  type BuildingFloorsAdd,
+  type BuildingFloorsAdded,
   type BuildingSpec,
   type BuildingUpdate,
   type DwellingCreate,
@@ -9,10 +11,10 @@ import {
 import type { z } from 'zod';
 import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
-import type { DbOrTx } from '../../platform/db';
+import type { DbOrTx, Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { assertInScope, authorizeFor, type Scope } from '../../platform/scope';
+import { type ActiveGrant, assertInScope, authorizeFor, type Scope } from '../../platform/scope';
 import { areaNotFound, invalidParent } from '../areas/areas.errors';
 import { findAreaInScope } from '../areas/areas.repository';
 import { diffFields, writeAudit } from '../audit/audit.service';
@@ -45,8 +47,8 @@ import {
   updateDwellingRow,
   userNameOf,
 } from './buildings.repository';
-import { dwellingLabel, entranceName, generateDwellings } from './buildings.rules';
-import type { BuildingRow, DwellingRow } from './buildings.table';
+import { dwellingLabel, entranceName, floorRooms, generateDwellings } from './buildings.rules';
+import type { BuildingRow, DwellingRow, dwellings } from './buildings.table';
 
 const BUILDING_FIELDS = [
   'name',
@@ -154,6 +156,46 @@ export async function createBuilding(ctx: ServiceContext, spec: BuildingSpec) {
   });
 }
 
+/**
+ * A change to a building's flats: by a holder of `building.manage` whose scope covers it (else 404),
+ * inside one transaction holding the building's row lock.
+ */
+async function changeBuilding<T>(
+  ctx: ServiceContext,
+  id: string,
+  work: (tx: Tx, building: BuildingRow, grant: ActiveGrant) => Promise<T>,
+): Promise<T> {
+  const scope = await authorizeFor(
+    ctx.actor,
+    'building.manage',
+    'building.not_found',
+    buildingTarget(ctx, id),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const building = await findBuildingInScope(tx, scope, id, { forUpdate: true });
+    if (!building) throw buildingNotFound();
+    return work(tx, building, assertInScope(scope, building, 'building.not_found'));
+  });
+}
+
+/** A new flat of an existing building, in one of its entrances. */
+const newDwellingRow = (
+  ctx: ServiceContext,
+  building: BuildingRow,
+  entranceId: string,
+  at: { floor: number; number: string },
+): typeof dwellings.$inferInsert => ({
+  id: newId(),
+  streetId: building.streetId,
+  communityId: building.communityId,
+  compoundId: building.compoundId,
+  buildingId: building.id,
+  entranceId,
+  floor: at.floor,
+  number: at.number,
+  createdBy: ctx.actor.userId,
+});
+
 export async function updateBuilding(ctx: ServiceContext, id: string, input: z.infer<typeof BuildingUpdate>) {
   const scope = await authorizeFor(
     ctx.actor,
@@ -191,36 +233,72 @@ export async function updateBuilding(ctx: ServiceContext, id: string, input: z.i
   });
 }
 
+/**
+ * Raises a building (加层) — also one an import created with only the floors its file named. The new
+ * floors go on top; each entrance gets their flats numbered as at creation. A number an entrance
+ * already uses (a flat renumbered by hand) is left to the dwelling that has it and reported as
+ * skipped: existing dwellings are never renumbered, moved or removed. Checked under the building's
+ * lock, like an added dwelling, so a concurrent add meets the number check, not the unique index.
+ */
+export async function addFloors(
+  ctx: ServiceContext,
+  id: string,
+  input: BuildingFloorsAdd,
+): Promise<BuildingFloorsAdded> {
+  return changeBuilding(ctx, id, async (tx, building, grant) => {
+    const entranceRows = await entrancesOf(tx, building.id);
+    const dwellingRows = await dwellingsOf(tx, building.id);
+    assertVersion(building, input.version, 'building.version_conflict', (b) =>
+      presentBuildingDetail(b, entranceRows, dwellingRows),
+    );
+    if (input.floors <= building.floors) {
+      throw new AppError('building.floors_not_raised', { floors: building.floors });
+    }
+    const rooms = input.roomsPerFloor ?? building.roomsPerFloor;
+    const taken = new Set(
+      dwellingRows.filter((d) => d.status === 'active').map((d) => `${d.entranceId}|${d.number}`),
+    );
+    const newRows: (typeof dwellings.$inferInsert)[] = [];
+    const skipped: string[] = [];
+    for (const entrance of entranceRows) {
+      for (const d of floorRooms(building.floors + 1, input.floors, rooms)) {
+        if (taken.has(`${entrance.id}|${d.number}`)) {
+          skipped.push(dwellingLabel(building.name, entrance.number, building.entranceCount, d.number));
+          continue;
+        }
+        newRows.push(newDwellingRow(ctx, building, entrance.id, d));
+      }
+    }
+    await insertDwellings(tx, newRows);
+    const updated = await updateBuildingRow(tx, id, { floors: input.floors });
+    await writeAudit(tx, ctx, {
+      action: 'building.add_floors',
+      entityType: 'building',
+      entityId: id,
+      scope: updated,
+      changes: {
+        floors: { from: building.floors, to: updated.floors },
+        roomsPerNewFloor: { to: rooms },
+        dwellingsCreated: { to: newRows.length },
+        ...(skipped.length && { skipped: { to: skipped } }),
+      },
+      delegationId: grant.delegationId,
+    });
+    return { building: await detail(tx, updated), created: newRows.length, skipped };
+  });
+}
+
 export async function addDwelling(
   ctx: ServiceContext,
   buildingId: string,
   input: z.infer<typeof DwellingCreate>,
 ) {
-  const scope = await authorizeFor(
-    ctx.actor,
-    'building.manage',
-    'building.not_found',
-    buildingTarget(ctx, buildingId),
-  );
-  return ctx.db.transaction(async (tx) => {
-    const building = await findBuildingInScope(tx, scope, buildingId, { forUpdate: true });
-    if (!building) throw buildingNotFound();
-    const grant = assertInScope(scope, building, 'building.not_found');
+  return changeBuilding(ctx, buildingId, async (tx, building, grant) => {
     const entrance = (await entrancesOf(tx, building.id)).find((e) => e.id === input.entranceId);
     if (!entrance) throw buildingNotFound();
     if (input.floor > building.floors || input.floor === 0) throw floorOutOfRange();
     if (await dwellingNumberTaken(tx, entrance.id, input.number)) throw duplicateDwelling();
-    const row = await insertDwelling(tx, {
-      id: newId(),
-      streetId: building.streetId,
-      communityId: building.communityId,
-      compoundId: building.compoundId,
-      buildingId: building.id,
-      entranceId: entrance.id,
-      floor: input.floor,
-      number: input.number,
-      createdBy: ctx.actor.userId,
-    });
+    const row = await insertDwelling(tx, newDwellingRow(ctx, building, entrance.id, input));
     await writeAudit(tx, ctx, {
       action: 'dwelling.create',
       entityType: 'dwelling',

@@ -39,7 +39,14 @@ type Detail = {
   entrances: { id: string; number: number; name: string }[];
   dwellings: Dwelling[];
 };
-type ErrorBody = { error: { code: string; details?: { current?: Dwelling & Detail } } };
+type ErrorBody = {
+  error: {
+    code: string;
+    message?: string;
+    details?: { current?: Dwelling & Detail; issues?: { path: string }[] };
+  };
+};
+type Raised = { building: Detail; created: number; skipped: string[] };
 
 let t: TestApp;
 let world: World;
@@ -430,6 +437,268 @@ describe('another community’s building', () => {
       version: 1,
     });
     expect(await listOf(b, world.compoundB.id)).toHaveLength(1);
+  });
+});
+
+describe('raising a building (加层)', () => {
+  const entranceOf = (b: Detail) => new Map(b.entrances.map((e) => [e.id, e.number]));
+  /** `entrance|number` of the active dwellings on `floor`, sorted. */
+  const onFloor = (b: Detail, floor: number) =>
+    b.dwellings
+      .filter((d) => d.floor === floor && d.status === 'active')
+      .map((d) => `${entranceOf(b).get(d.entranceId)}|${d.number}`)
+      .sort();
+
+  it('adds the new floors on top, numbered per entrance as at creation, leaving every dwelling as it was', async () => {
+    const a = await as(world.users.adminA);
+    const name = unique('加层楼');
+    const b = await create(a, world.compoundA.id, { name, floors: 6, entrances: 2, roomsPerFloor: 2 });
+    // A flat renumbered by hand to a number the new 7th floor would use: it keeps it.
+    const e1 = b.entrances.find((e) => e.number === 1)!;
+    const odd = b.dwellings.find((d) => d.entranceId === e1.id && d.number === '602')!;
+    const renamed = await a.patch<Dwelling>(`/api/dwellings/${odd.id}`, { version: 1, number: '701' });
+    expect(renamed.status).toBe(200);
+    const before = (await a.get<Detail>(`/api/buildings/${b.id}`)).body;
+
+    const res = await a.post<Raised>(`/api/buildings/${b.id}/floors`, { version: before.version, floors: 8 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toBe(7);
+    expect(res.body.skipped).toEqual([`${name}1单元701`]);
+    const after = res.body.building;
+    expect(after).toMatchObject({
+      floors: 8,
+      roomsPerFloor: 2,
+      version: before.version + 1,
+      dwellingCount: 31,
+    });
+    // Entrance 1's 701 exists already (on floor 6): the new floor goes without a second one.
+    expect(onFloor(after, 7)).toEqual(['1|702', '2|701', '2|702']);
+    expect(onFloor(after, 8)).toEqual(['1|801', '1|802', '2|801', '2|802']);
+    // The renumbered flat is still on floor 6 under its own number; no dwelling changed or went.
+    expect(after.dwellings.find((d) => d.id === odd.id)).toMatchObject({
+      floor: 6,
+      number: '701',
+      version: 2,
+    });
+    for (const d of before.dwellings) expect(after.dwellings).toContainEqual(d);
+    for (const d of after.dwellings.filter((x) => x.floor > 6)) {
+      expect(d).toMatchObject({ status: 'active', version: 1 });
+      expect(d.label).toBe(`${name}${entranceOf(after).get(d.entranceId)}单元${d.number}`);
+    }
+    // What the building grid reads: the detail and the compound's list agree.
+    expect((await a.get<Detail>(`/api/buildings/${b.id}`)).body).toEqual(after);
+    expect((await listOf(a, world.compoundA.id)).find((x) => x.id === b.id)).toMatchObject({
+      floors: 8,
+      dwellingCount: 31,
+    });
+    // The new floors take flats by hand like any other floor.
+    const added = await a.post<Dwelling>(`/api/buildings/${b.id}/dwellings`, {
+      entranceId: e1.id,
+      floor: 8,
+      number: '803',
+    });
+    expect(added.status).toBe(200);
+
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, b.id), eq(auditLog.action, 'building.add_floors')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      actorUserId: world.users.adminA.id,
+      communityId: world.communityA.id,
+      changes: {
+        floors: { from: 6, to: 8 },
+        roomsPerNewFloor: { to: 2 },
+        dwellingsCreated: { to: 7 },
+        skipped: { to: [`${name}1单元701`] },
+      },
+    });
+  });
+
+  it('takes another number of flats per new floor, or none', async () => {
+    const a = await as(world.users.adminA);
+    const b = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 2,
+      entrances: 1,
+      roomsPerFloor: 2,
+    });
+    const wider = await a.post<Raised>(`/api/buildings/${b.id}/floors`, {
+      version: 1,
+      floors: 3,
+      roomsPerFloor: 3,
+    });
+    expect(wider.status, JSON.stringify(wider.body)).toBe(200);
+    expect(onFloor(wider.body.building, 3)).toEqual(['1|301', '1|302', '1|303']);
+    // The building's regular shape is what it was built with.
+    expect(wider.body.building.roomsPerFloor).toBe(2);
+    const empty = await a.post<Raised>(`/api/buildings/${b.id}/floors`, {
+      version: 2,
+      floors: 4,
+      roomsPerFloor: 0,
+    });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ created: 0, skipped: [], building: { floors: 4, dwellingCount: 7 } });
+  });
+
+  it('raises a building an import created with only the flats its file named', async () => {
+    const a = await as(world.users.adminA);
+    const compoundName = unique('导入小区');
+    const compound = await a.post<{ id: string }>('/api/areas', {
+      kind: 'compound',
+      parentId: world.communityA.id,
+      name: compoundName,
+    });
+    const file = ['姓名,小区,楼号,单元,房号', `甲,${compoundName},12,1,301`, `乙,${compoundName},12,2,102`];
+    const upload = await a.request(
+      'POST',
+      `/api/imports?${new URLSearchParams({ communityId: world.communityA.id, fileName: 'x.csv' })}`,
+      `${file.join('\n')}\n`,
+      { 'content-type': 'text/csv' },
+    );
+    expect(upload.status, JSON.stringify(upload.body)).toBe(200);
+    const job = upload.body as { id: string; version: number };
+    const preview = await a.get<{ unknownPlaces: { key: string }[] }>(`/api/imports/${job.id}/preview`);
+    const chosen = await a.patch<{ version: number }>(`/api/imports/${job.id}/places`, {
+      version: job.version,
+      createPlaces: preview.body.unknownPlaces.map((p) => p.key),
+    });
+    expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
+    const commit = await a.post(`/api/imports/${job.id}/commit`, { version: chosen.body.version });
+    expect(commit.status, JSON.stringify(commit.body)).toBe(202);
+    let status = '';
+    for (let i = 0; i < 400 && status !== 'succeeded' && status !== 'failed'; i++) {
+      status = (await a.get<{ status: string }>(`/api/imports/${job.id}`)).body.status;
+      if (status !== 'succeeded') await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe('succeeded');
+
+    const [imported] = await listOf(a, compound.body.id);
+    expect(imported).toMatchObject({
+      name: '12',
+      floors: 3,
+      entranceCount: 2,
+      roomsPerFloor: 2,
+      dwellingCount: 2,
+    });
+    const before = (await a.get<Detail>(`/api/buildings/${imported!.id}`)).body;
+    const res = await a.post<Raised>(`/api/buildings/${imported!.id}/floors`, {
+      version: before.version,
+      floors: 5,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toBe(8);
+    expect(onFloor(res.body.building, 4)).toEqual(['1|401', '1|402', '2|401', '2|402']);
+    expect(onFloor(res.body.building, 5)).toEqual(['1|501', '1|502', '2|501', '2|502']);
+    // The floors below keep exactly the flats the file named, with their residents.
+    expect(onFloor(res.body.building, 3)).toEqual(['1|301']);
+    expect(onFloor(res.body.building, 1)).toEqual(['2|102']);
+    for (const d of before.dwellings) expect(res.body.building.dwellings).toContainEqual(d);
+    const people = await a.get<{ items: { name: string; dwellingId: string }[] }>(
+      `/api/residents?compoundId=${compound.body.id}`,
+    );
+    expect(people.body.items.map((p) => p.dwellingId).sort()).toEqual(
+      before.dwellings.map((d) => d.id).sort(),
+    );
+  });
+
+  it('refuses a stale version with 409 and the current building, fewer floors and bad input, changing nothing', async () => {
+    const a = await as(world.users.adminA);
+    const b = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 3,
+      entrances: 1,
+      roomsPerFloor: 2,
+    });
+    await a.patch(`/api/buildings/${b.id}`, { version: 1, notes: '改过' });
+    const stale = await a.post<ErrorBody>(`/api/buildings/${b.id}/floors`, { version: 1, floors: 4 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('building.version_conflict');
+    expect(stale.body.error.details!.current).toMatchObject({
+      id: b.id,
+      floors: 3,
+      version: 2,
+      notes: '改过',
+    });
+    expect(stale.body.error.details!.current!.dwellings).toHaveLength(6);
+    for (const floors of [3, 2]) {
+      const lower = await a.post<ErrorBody>(`/api/buildings/${b.id}/floors`, { version: 2, floors });
+      expect(lower.status).toBe(422);
+      expect(lower.body.error.code).toBe('building.floors_not_raised');
+      expect(lower.body.error.message).toContain('3');
+    }
+    const bad = await a.post<ErrorBody>(`/api/buildings/${b.id}/floors`, { floors: 100, roomsPerFloor: 31 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details!.issues!.map((i) => i.path).sort()).toEqual([
+      'floors',
+      'roomsPerFloor',
+      'version',
+    ]);
+    const after = (await a.get<Detail>(`/api/buildings/${b.id}`)).body;
+    expect(after).toMatchObject({ floors: 3, version: 2, dwellingCount: 6 });
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, b.id), eq(auditLog.action, 'building.add_floors')));
+    expect(audits).toHaveLength(0);
+  });
+
+  it('needs building.manage, and another community’s building answers 404 and stays as it was', async () => {
+    const a = await as(world.users.adminA);
+    const mine = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 1,
+      entrances: 1,
+      roomsPerFloor: 1,
+    });
+    for (const who of [world.users.gridWorkerA, world.users.volunteerA]) {
+      const res = await (await as(who)).post<ErrorBody>(`/api/buildings/${mine.id}/floors`, {
+        version: 1,
+        floors: 2,
+      });
+      expect(res.status, who.username).toBe(403);
+      expect(res.body.error.code).toBe('auth.forbidden');
+    }
+    const worker = await (await as(world.users.workerA)).post<Raised>(`/api/buildings/${mine.id}/floors`, {
+      version: 1,
+      floors: 2,
+    });
+    expect(worker.status).toBe(200);
+
+    const b = await as(world.users.adminB);
+    const theirs = await create(b, world.compoundB.id, {
+      name: unique('B楼'),
+      floors: 2,
+      entrances: 1,
+      roomsPerFloor: 1,
+    });
+    const res = await a.post<ErrorBody>(`/api/buildings/${theirs.id}/floors`, { version: 1, floors: 3 });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('building.not_found');
+    expect((await b.get<Detail>(`/api/buildings/${theirs.id}`)).body).toMatchObject({
+      floors: 2,
+      version: 1,
+      dwellingCount: 2,
+    });
+  });
+
+  it('one raise at a time: the second with the same version gets 409, never a duplicate floor', async () => {
+    const a = await as(world.users.adminA);
+    const b = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 1,
+      entrances: 1,
+      roomsPerFloor: 2,
+    });
+    const both = await Promise.all(
+      [2, 3].map((floors) => a.post(`/api/buildings/${b.id}/floors`, { version: 1, floors })),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const after = (await a.get<Detail>(`/api/buildings/${b.id}`)).body;
+    const numbers = after.dwellings.map((d) => d.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(after.version).toBe(2);
   });
 });
 

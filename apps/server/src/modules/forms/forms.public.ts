@@ -3,6 +3,7 @@ import {
   type Answers,
   checkAnswers,
   type FormAnswerIssue,
+  type FormDefinition,
   fieldsOf,
   maskIdNumber,
   maskPhone,
@@ -11,6 +12,7 @@ import {
   type PublicForm,
   type SubmissionAck,
   type SubmissionCreate,
+  UUID_RE,
 } from '@linli/shared';
 import type { ServiceContext } from '../../platform/context';
 import type { DbOrTx } from '../../platform/db';
@@ -25,6 +27,7 @@ import {
   choiceCounts,
   compoundsOf,
   countLiveBefore,
+  type DwellingPlace,
   dwellingsOfBuilding,
   type FormArea,
   findBuilding,
@@ -36,7 +39,9 @@ import {
   findSubmissionByReference,
   findVersion,
   insertSubmission,
+  insertSubmissionIfCurrent,
   lockForm,
+  type SubmissionInsert,
   setSubmissionAnswers,
   withdrawSubmission,
 } from './forms.repository';
@@ -81,6 +86,37 @@ async function publishedVersion(ctx: ServiceContext, formId: string, versionNo: 
   return row;
 }
 
+/**
+ * The submit path remembers the last form row it read per slug and the places answers named, to
+ * insert the next answer in one statement. Nothing is trusted from them: that statement inserts only
+ * if the form row is still at the same version and each place still reads the same (see
+ * `insertSubmissionIfCurrent`); otherwise everything is read afresh.
+ */
+const knownForms = new Map<string, FormRow>();
+const knownPlaces = new Map<string, DwellingPlace>();
+const KNOWN_PLACES_MAX = 50_000;
+
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number) {
+  if (map.size >= max && !map.has(key)) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+/**
+ * The dwelling an answer names first, when the form's version is already known here: it is then read
+ * in the same round trip as the form (the answer is validated properly afterwards; this is only an id).
+ */
+function knownDwellingId(slug: string, versionNo: number, answers: Record<string, unknown>): string | null {
+  const formId = knownForms.get(slug)?.id;
+  const version = formId && versionCache.get(`${formId}:${versionNo}`);
+  if (!version) return null;
+  for (const field of addressFieldsOf(version.definition)) {
+    const answer = answers[field.key] as { dwellingId?: unknown } | undefined;
+    const id = typeof answer?.dwellingId === 'string' ? answer.dwellingId.toLowerCase() : '';
+    if (UUID_RE.test(id)) return id;
+  }
+  return null;
+}
+
 /** Drafts and archived forms do not exist for the public. */
 const isPublic = (f: FormRow) => (f.status === 'published' || f.status === 'closed') && !!f.currentVersionNo;
 
@@ -103,13 +139,22 @@ export async function getPublicForm(ctx: ServiceContext, slug: string): Promise<
           maskedName: r.summary.maskedName ?? null,
           place: r.summary.place ?? null,
           choices: r.summary.choices ?? {},
+          versionNo: r.versionNo,
         }))
       : null;
+  const olderVersions: Record<string, FormDefinition> = {};
+  for (const versionNo of new Set(entries?.map((e) => e.versionNo))) {
+    if (versionNo === version.versionNo) continue;
+    const older = await publishedVersion(ctx, form.id, versionNo);
+    if (older) olderVersions[versionNo] = choiceQuestionsOf(older.definition);
+  }
   return {
     slug: form.slug,
     mode: form.mode,
     title: version.title,
+    titleEn: version.titleEn,
     description: version.description,
+    descriptionEn: version.descriptionEn,
     versionNo: version.versionNo,
     definition: version.definition,
     privacy: version.privacy,
@@ -118,9 +163,14 @@ export async function getPublicForm(ctx: ServiceContext, slug: string): Promise<
     closesAt: form.closesAt?.toISOString() ?? null,
     areaName,
     submissionLimit: form.submissionLimit,
-    chain: entries ? { entries, remaining: remainingOf(version.definition, taken) } : null,
+    chain: entries ? { entries, olderVersions, remaining: remainingOf(version.definition, taken) } : null,
   };
 }
+
+/** Only what labels a chosen option: the choice questions and their options. */
+const choiceQuestionsOf = (definition: FormDefinition): FormDefinition => ({
+  sections: [{ title: '', fields: fieldsOf(definition).filter((f) => f.options?.length) }],
+});
 
 export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQuery): Promise<Places> {
   const { form } = await publicForm(ctx, slug);
@@ -129,6 +179,10 @@ export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQ
     const building = await findBuilding(ctx.db, area, q.buildingId);
     if (!building) return { items: [] };
     const rows = await dwellingsOfBuilding(ctx.db, building.id);
+    // The phone asks for a building's flats right before it answers with one of them.
+    for (const d of rows) {
+      remember(knownPlaces, d.id, placeIn(building, d), KNOWN_PLACES_MAX);
+    }
     return {
       items: rows.map((d) => ({
         id: d.id,
@@ -156,6 +210,22 @@ export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQ
   return { items: rows.map((c) => ({ id: c.id, label: label(c) })) };
 }
 
+const placeIn = (
+  building: NonNullable<Awaited<ReturnType<typeof findBuilding>>>,
+  d: Awaited<ReturnType<typeof dwellingsOfBuilding>>[number],
+): DwellingPlace => ({
+  id: d.id,
+  streetId: building.streetId,
+  communityId: building.communityId,
+  compoundId: building.compoundId,
+  buildingId: building.id,
+  number: d.number,
+  buildingName: building.name,
+  entranceCount: building.entranceCount,
+  entranceNumber: d.entranceNumber,
+  compoundName: building.compoundName,
+});
+
 export type SubmitOutcome = { created: boolean; ack: SubmissionAck; ignored?: 'honeypot' };
 
 /**
@@ -169,9 +239,20 @@ export async function submitAnswer(
   idempotencyKey: string,
   body: SubmissionCreate,
 ): Promise<SubmitOutcome> {
-  const found = await findFormAndAnswerByKey(ctx.db, slug, idempotencyKey);
+  const bodyHash = sha256(stableStringify({ answers: body.answers, versionNo: body.versionNo }));
+  if (!body.website?.trim()) {
+    const stored = await submitToKnownForm(ctx, slug, idempotencyKey, body, bodyHash);
+    if (stored) return { created: true, ack: stored };
+  }
+  const found = await findFormAndAnswerByKey(
+    ctx.db,
+    slug,
+    idempotencyKey,
+    knownDwellingId(slug, body.versionNo, body.answers),
+  );
   if (!found || !isPublic(found.form)) throw formNotFound();
   const { form } = found;
+  remember(knownForms, slug, form, VERSION_CACHE_MAX);
   if (body.website?.trim()) {
     // A robot filled the hidden field: it gets what a person gets, and nothing is stored.
     return {
@@ -184,7 +265,6 @@ export async function submitAnswer(
       },
     };
   }
-  const bodyHash = sha256(stableStringify({ answers: body.answers, versionNo: body.versionNo }));
   // A resend of an answer already stored is answered from the store, whatever the form's state now.
   if (found.earlier) return replay(ctx, form, found.earlier, bodyHash);
 
@@ -196,43 +276,20 @@ export async function submitAnswer(
   if (!checked.ok) throw invalidAnswer(checked.issues, ctx.locale);
   const answers: Answers = checked.answers;
 
-  const issues: FormAnswerIssue[] = [];
-  let place: string | null = null;
-  let communityId = form.communityId;
+  const places = new Map(found.place ? [[found.place.id, found.place]] : []);
   for (const field of addressFieldsOf(definition)) {
     const answer = answers[field.key] as AddressAnswer | undefined;
-    if (!answer) continue;
-    const d = await findDwellingPlace(ctx.db, answer.dwellingId);
-    const inside =
-      d && (form.communityId ? d.communityId === form.communityId : d.streetId === form.streetId);
-    if (!d || !inside) {
-      issues.push({ field: field.key, code: 'address_outside' });
-      continue;
-    }
-    answers[field.key] = {
-      dwellingId: d.id,
-      label: `${d.compoundName} ${dwellingLabel(d.buildingName, d.entranceNumber, d.entranceCount, d.number)}`,
-    };
-    if (place === null) {
-      place = `${d.compoundName} ${buildingLabel(d.buildingName)}`;
-      communityId = d.communityId;
-    }
+    if (!answer || places.has(answer.dwellingId)) continue;
+    const place = await findDwellingPlace(ctx.db, answer.dwellingId);
+    if (place) places.set(place.id, place);
   }
-  if (issues.length) throw invalidAnswer(issues, ctx.locale);
+  for (const place of places.values()) remember(knownPlaces, place.id, place, KNOWN_PLACES_MAX);
+  const addressed = addressAnswers(form, definition, answers, places);
+  if (addressed.issues.length) throw invalidAnswer(addressed.issues, ctx.locale);
 
-  const derived = deriveFromAnswers(definition, answers, place);
-  const { crypto } = ctx;
-  const phoneHash = derived.phone ? crypto.hash(derived.phone) : null;
-  const limitKey =
-    form.submissionLimit === 'per_phone'
-      ? phoneHash
-      : form.submissionLimit === 'per_dwelling'
-        ? derived.dwellingId
-        : null;
   const reference = newReference();
-  const answersEnc = crypto.encrypt(JSON.stringify(answers));
   const serialised = form.mode === 'chain' || hasCapacities(definition);
-  const fileFieldsAnswered = fieldsOf(definition).some((f) => f.type === 'file' && answers[f.key]);
+  const fileFieldsAnswered = hasFileAnswers(definition, answers);
 
   // A lone INSERT commits atomically by itself; a transaction is opened only when the answer must be
   // counted under the form's lock or tied to uploaded files in the same commit.
@@ -254,50 +311,190 @@ export async function submitAnswer(
         }
       }
       // Taken after the lock, so the time-ordered id is also the order of the chain.
-      const id = newId();
-      const submittedAt = new Date();
-      const inserted = await insertSubmission(tx, {
-        id,
-        formId: form.id,
-        versionId: version.id,
-        versionNo: version.versionNo,
-        districtId: form.districtId,
-        streetId: form.streetId,
-        communityId,
-        dwellingId: derived.dwellingId,
-        reference,
+      const row = submissionRow(ctx, {
+        form,
+        version,
+        answers,
+        addressed,
         idempotencyKey,
         bodyHash,
-        answersEnc,
-        summary: derived.summary,
-        nameHash: derived.name ? crypto.hash(derived.name) : null,
-        phoneHash,
-        phoneMask: derived.phone ? maskPhone(derived.phone) : null,
-        idHash: derived.idNumber ? crypto.hash(derived.idNumber) : null,
-        idMask: derived.idNumber ? maskIdNumber(derived.idNumber) : null,
-        limitKey,
-        submittedAt,
-        updatedAt: submittedAt,
+        reference,
+        submittedAt: new Date(),
       });
+      const inserted = await insertSubmission(tx, row);
       if (!inserted) return null;
       if (fileFieldsAnswered) {
         // Files were uploaded before the answer: tie them to it, and keep what was really stored.
-        const claimed = await claimFormFiles(tx, { formId: form.id, submissionId: id, definition, answers });
+        const claimed = await claimFormFiles(tx, {
+          formId: form.id,
+          submissionId: row.id,
+          definition,
+          answers,
+        });
         if (claimed.issues.length) throw invalidAnswer(claimed.issues, ctx.locale);
-        await setSubmissionAnswers(tx, id, crypto.encrypt(JSON.stringify(claimed.answers)));
+        await setSubmissionAnswers(tx, row.id, ctx.crypto.encrypt(JSON.stringify(claimed.answers)));
       }
-      const chainNo = form.mode === 'chain' ? await countLiveBefore(tx, form.id, id) : null;
-      return { reference: formatReference(reference), submittedAt: submittedAt.toISOString(), chainNo };
+      const chainNo = form.mode === 'chain' ? await countLiveBefore(tx, form.id, row.id) : null;
+      return ackOf(row, chainNo);
     });
   } catch (error) {
-    if (constraintOf(error) === 'form_submissions_limit_uq') throw new AppError('form.already_submitted');
-    throw error;
+    throw limitRefusal(error);
   }
   if (stored) return { created: true, ack: stored };
   // A twin with the same key committed first, while this one waited on it.
   const twin = await findSubmissionByKey(ctx.db, form.id, idempotencyKey);
   if (!twin) throw new AppError('request.conflict');
   return replay(ctx, form, twin, bodyHash);
+}
+
+/**
+ * The common answer in one statement: a plain form (no places to count, no files) this process has
+ * read before, naming places it has read before. Returns null, having stored nothing, whenever that
+ * is not enough to decide: the full path then reads everything and gives the authoritative answer
+ * (a resend, a closed or changed form, a changed place, an invalid answer, a robot).
+ */
+async function submitToKnownForm(
+  ctx: ServiceContext,
+  slug: string,
+  idempotencyKey: string,
+  body: SubmissionCreate,
+  bodyHash: string,
+): Promise<SubmissionAck | null> {
+  const form = knownForms.get(slug);
+  const submittedAt = new Date();
+  if (!form || !isPublic(form) || answersRefused(form, submittedAt) || form.mode === 'chain') return null;
+  const version = versionCache.get(`${form.id}:${body.versionNo}`);
+  if (!version || hasCapacities(version.definition)) return null;
+  const checked = checkAnswers(version.definition, body.answers);
+  if (!checked.ok || hasFileAnswers(version.definition, checked.answers)) return null;
+  const { answers } = checked;
+  const places = new Map<string, DwellingPlace>();
+  for (const field of addressFieldsOf(version.definition)) {
+    const answer = answers[field.key] as AddressAnswer | undefined;
+    const place = answer && knownPlaces.get(answer.dwellingId);
+    if (answer && !place) return null;
+    if (place) places.set(place.id, place);
+  }
+  // One statement checks one place; answers naming several go the full way.
+  if (places.size > 1) return null;
+  const addressed = addressAnswers(form, version.definition, answers, places);
+  if (addressed.issues.length) return null;
+  const row = submissionRow(ctx, {
+    form,
+    version,
+    answers,
+    addressed,
+    idempotencyKey,
+    bodyHash,
+    reference: newReference(),
+    submittedAt,
+  });
+  try {
+    const id = await insertSubmissionIfCurrent(ctx.db, row, {
+      formVersion: form.version,
+      place: places.values().next().value ?? null,
+    });
+    return id ? ackOf(row, null) : null;
+  } catch (error) {
+    throw limitRefusal(error);
+  }
+}
+
+const hasFileAnswers = (definition: FormDefinition, answers: Answers) =>
+  fieldsOf(definition).some((f) => f.type === 'file' && answers[f.key]);
+
+type Addressed = { issues: FormAnswerIssue[]; place: string | null; communityId: string | null };
+
+/**
+ * Each address answer checked against the form's area and given its label (in place, on `answers`);
+ * the first one also places the answer (its compound and building) and its community.
+ */
+function addressAnswers(
+  form: FormRow,
+  definition: FormDefinition,
+  answers: Answers,
+  places: ReadonlyMap<string, DwellingPlace>,
+): Addressed {
+  const out: Addressed = { issues: [], place: null, communityId: form.communityId };
+  for (const field of addressFieldsOf(definition)) {
+    const answer = answers[field.key] as AddressAnswer | undefined;
+    if (!answer) continue;
+    const d = places.get(answer.dwellingId);
+    const inside =
+      d && (form.communityId ? d.communityId === form.communityId : d.streetId === form.streetId);
+    if (!d || !inside) {
+      out.issues.push({ field: field.key, code: 'address_outside' });
+      continue;
+    }
+    answers[field.key] = {
+      dwellingId: d.id,
+      label: `${d.compoundName} ${dwellingLabel(d.buildingName, d.entranceNumber, d.entranceCount, d.number)}`,
+    };
+    if (out.place === null) {
+      out.place = `${d.compoundName} ${buildingLabel(d.buildingName)}`;
+      out.communityId = d.communityId;
+    }
+  }
+  return out;
+}
+
+/** The stored row of a checked answer: encrypted, with its keyed hashes, masks and clear summary. */
+function submissionRow(
+  ctx: ServiceContext,
+  a: {
+    form: FormRow;
+    version: FormVersionRow;
+    answers: Answers;
+    addressed: Addressed;
+    idempotencyKey: string;
+    bodyHash: string;
+    reference: string;
+    submittedAt: Date;
+  },
+): SubmissionInsert {
+  const { form } = a;
+  const { crypto } = ctx;
+  const derived = deriveFromAnswers(a.version.definition, a.answers, a.addressed.place);
+  const phoneHash = derived.phone ? crypto.hash(derived.phone) : null;
+  return {
+    id: newId(),
+    formId: form.id,
+    versionId: a.version.id,
+    versionNo: a.version.versionNo,
+    districtId: form.districtId,
+    streetId: form.streetId,
+    communityId: a.addressed.communityId,
+    dwellingId: derived.dwellingId,
+    reference: a.reference,
+    idempotencyKey: a.idempotencyKey,
+    bodyHash: a.bodyHash,
+    answersEnc: crypto.encrypt(JSON.stringify(a.answers)),
+    summary: derived.summary,
+    nameHash: derived.name ? crypto.hash(derived.name) : null,
+    phoneHash,
+    phoneMask: derived.phone ? maskPhone(derived.phone) : null,
+    idHash: derived.idNumber ? crypto.hash(derived.idNumber) : null,
+    idMask: derived.idNumber ? maskIdNumber(derived.idNumber) : null,
+    limitKey:
+      form.submissionLimit === 'per_phone'
+        ? phoneHash
+        : form.submissionLimit === 'per_dwelling'
+          ? derived.dwellingId
+          : null,
+    submittedAt: a.submittedAt,
+    updatedAt: a.submittedAt,
+  };
+}
+
+const ackOf = (row: SubmissionInsert, chainNo: number | null): SubmissionAck => ({
+  reference: formatReference(row.reference),
+  submittedAt: row.submittedAt.toISOString(),
+  chainNo,
+});
+
+/** A second answer under a one-answer limit is refused in the resident's terms. */
+function limitRefusal(error: unknown) {
+  return constraintOf(error) === 'form_submissions_limit_uq' ? new AppError('form.already_submitted') : error;
 }
 
 function assertAccepting(form: Pick<FormRow, 'status' | 'opensAt' | 'closesAt'>, now: Date) {

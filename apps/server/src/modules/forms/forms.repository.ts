@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, is, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, is, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias, PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../platform/db';
-import { rowsOf } from '../../platform/db';
+import { prepareStatement, rowsOf } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
 import { areas } from '../areas/areas.table';
 import { buildings, dwellings, entrances } from '../buildings/buildings.table';
@@ -14,7 +14,7 @@ export type FormWithArea = { form: FormRow; areaName: string };
 const withArea = (db: DbOrTx) =>
   db.select({ form: forms, areaName: areas.name }).from(forms).innerJoin(areas, eq(areas.id, forms.areaId));
 
-/** A street-wide form (community_id null) is reached only through a street or district grant. */
+/** A street-wide form (community_id null) is managed only through a street or district grant. */
 const formScope = (scope: Scope): SQL =>
   scopeWhere(scope, {
     districtId: forms.districtId,
@@ -22,13 +22,28 @@ const formScope = (scope: Scope): SQL =>
     communityId: forms.communityId,
   });
 
+/**
+ * What the scope may read: its own forms and the street-wide forms of the streets its community-level
+ * grants lie in (their answers reach those communities' inboxes too).
+ */
+const formReadScope = (scope: Scope): SQL => {
+  const streets = [
+    ...new Set(scope.grants.flatMap((g) => (g.communityId && g.streetId ? [g.streetId] : []))),
+  ];
+  if (!streets.length) return formScope(scope);
+  return or(formScope(scope), and(isNull(forms.communityId), inArray(forms.streetId, streets))) as SQL;
+};
+
+/** `streetWide`: also the street-wide forms the scope only reads (see `formReadScope`). */
 export async function findFormInScope(
   db: DbOrTx,
   scope: Scope,
   id: string,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; streetWide?: boolean } = {},
 ): Promise<FormWithArea | null> {
-  const q = withArea(db).where(and(eq(forms.id, id), formScope(scope)));
+  const q = withArea(db).where(
+    and(eq(forms.id, id), opts.streetWide ? formReadScope(scope) : formScope(scope)),
+  );
   const [row] = opts.forUpdate ? await q.for('update', { of: forms }) : await q;
   return row ?? null;
 }
@@ -38,7 +53,7 @@ export async function listFormsInScope(
   scope: Scope,
   q: { status?: FormRow['status']; areaId?: string; cursor?: string; limit: number },
 ): Promise<FormWithArea[]> {
-  const where = [formScope(scope)];
+  const where = [formReadScope(scope)];
   // Archived forms only when asked for: the list is for what is being worked on.
   where.push(q.status ? eq(forms.status, q.status) : ne(forms.status, 'archived'));
   if (q.areaId) where.push(eq(forms.areaId, q.areaId));
@@ -110,7 +125,6 @@ export async function findFormBySlug(db: DbOrTx, slug: string): Promise<FormWith
   return row ?? null;
 }
 
-/** The form of a slug and, in the same round trip, the answer already stored under this key, if any. */
 /** The columns a public submit writes; every one is given (null where empty), none left to defaults. */
 const SUBMIT_COLUMNS = [
   'id',
@@ -140,27 +154,76 @@ export type SubmissionInsert = {
 };
 
 /**
- * The three statements of every public submit, prepared once per database: building a Drizzle query
- * took more of the server's CPU than PostgreSQL spent running it (bench:forms profile, ADR 0009).
+ * The statements of every public submit, prepared once per database: building a Drizzle query took
+ * more of the server's CPU than PostgreSQL spent running it (bench:forms profile, ADR 0009). Each
+ * takes scalar parameters only: PostgreSQL then settles on one generic plan instead of planning
+ * again on every execution, which an array parameter makes it do.
  */
 function prepareSubmitQueries(db: Db) {
-  const formByKey = db
-    .select({ form: forms, earlier: formSubmissions })
-    .from(forms)
-    .leftJoin(
-      formSubmissions,
-      and(eq(formSubmissions.formId, forms.id), eq(formSubmissions.idempotencyKey, sql.placeholder('key'))),
-    )
-    .where(eq(forms.slug, sql.placeholder('slug')))
-    .prepare('linli_form_by_key');
-  const dwellingPlace = dwellingPlaceQuery(db).prepare('linli_dwelling_place');
+  const formByKey = (place: SQL, name: string) =>
+    db
+      .select({ form: forms, earlier: formSubmissions, place: sql<DwellingPlace | null>`${place}` })
+      .from(forms)
+      .leftJoin(
+        formSubmissions,
+        and(eq(formSubmissions.formId, forms.id), eq(formSubmissions.idempotencyKey, sql.placeholder('key'))),
+      )
+      .where(eq(forms.slug, sql.placeholder('slug')))
+      .prepare(name);
   const insert = db
     .insert(formSubmissions)
     .values(Object.fromEntries(SUBMIT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as never)
     .onConflictDoNothing({ target: [formSubmissions.formId, formSubmissions.idempotencyKey] })
     .returning({ id: formSubmissions.id })
     .prepare('linli_insert_submission');
-  return { formByKey, dwellingPlace, insert };
+  const dwellingId = sql.placeholder('dwellingId');
+  return {
+    formByKey: formByKey(sql`null`, 'linli_form_by_key'),
+    formAndPlaceByKey: formByKey(placeJson(dwellingId), 'linli_form_and_place_by_key'),
+    dwellingPlace: prepareStatement(
+      db,
+      'linli_dwelling_place',
+      sql`select ${placeJson(dwellingId)} as place`,
+    ),
+    insert,
+    insertIfCurrent: insertIfCurrent(db, sql``, 'linli_insert_submission_if_current'),
+    insertWithPlaceIfCurrent: insertIfCurrent(
+      db,
+      sql`and ${placeStamp(dwellingId)} = ${sql.placeholder('placeStamp')}::text`,
+      'linli_insert_submission_with_place_if_current',
+    ),
+  };
+}
+
+/**
+ * The submit path's one-statement form: the answer is inserted only if the form row is still at the
+ * version it was validated against and accepting, and the dwelling it names (if any) is still live
+ * under the very names its label was made from. Anything else inserts nothing, and the caller starts
+ * over, reading everything afresh (see `submitAnswer`).
+ */
+function insertIfCurrent(db: Db, placeCondition: SQL, name: string) {
+  const column = (c: (typeof SUBMIT_COLUMNS)[number]) => formSubmissions[c];
+  const values = SUBMIT_COLUMNS.map((c) => sql`${sql.placeholder(c)}::${sql.raw(column(c).getSQLType())}`);
+  const at = sql`${sql.placeholder('submittedAt')}::timestamptz`;
+  return prepareStatement(
+    db,
+    name,
+    sql`insert into ${formSubmissions} (${sql.join(
+      SUBMIT_COLUMNS.map((c) => sql.identifier(column(c).name)),
+      sql`, `,
+    )})
+    select ${sql.join(values, sql`, `)}
+    where exists (
+        select 1 from ${forms}
+        where ${forms.id} = ${sql.placeholder('formId')}::uuid
+          and ${forms.version} = ${sql.placeholder('formVersion')}::int
+          and ${forms.status} = 'published'
+          and (${forms.opensAt} is null or ${forms.opensAt} <= ${at})
+          and (${forms.closesAt} is null or ${forms.closesAt} > ${at}))
+      ${placeCondition}
+    on conflict (${sql.identifier(formSubmissions.formId.name)}, ${sql.identifier(formSubmissions.idempotencyKey.name)}) do nothing
+    returning ${formSubmissions.id}`,
+  );
 }
 
 const preparedSubmit = new WeakMap<Db, ReturnType<typeof prepareSubmitQueries>>();
@@ -175,9 +238,46 @@ function submitQueries(db: DbOrTx) {
   return queries;
 }
 
-export async function findFormAndAnswerByKey(db: Db, slug: string, idempotencyKey: string) {
-  const [row] = await submitQueries(db)!.formByKey.execute({ slug, key: idempotencyKey });
+/**
+ * The form of a slug and, in the same round trip, the answer already stored under this key (if any)
+ * and, when the caller could tell it before knowing the form, the live dwelling the answer names.
+ */
+export async function findFormAndAnswerByKey(
+  db: Db,
+  slug: string,
+  idempotencyKey: string,
+  dwellingId: string | null,
+) {
+  const queries = submitQueries(db)!;
+  const [row] = dwellingId
+    ? await queries.formAndPlaceByKey.execute({ slug, key: idempotencyKey, dwellingId })
+    : await queries.formByKey.execute({ slug, key: idempotencyKey });
   return row ?? null;
+}
+
+/**
+ * Inserts the answer when the form and the place are as the caller last read them; returns the new
+ * id, or null when nothing was inserted (a twin with the same key, or something changed).
+ */
+export async function insertSubmissionIfCurrent(
+  db: Db,
+  row: SubmissionInsert,
+  current: { formVersion: number; place: DwellingPlace | null },
+): Promise<string | null> {
+  const values: Record<string, unknown> = { formVersion: current.formVersion };
+  for (const c of SUBMIT_COLUMNS) {
+    const v = row[c];
+    values[c] = v === null ? null : formSubmissions[c].mapToDriverValue(v as never);
+  }
+  const queries = submitQueries(db)!;
+  const result = current.place
+    ? await queries.insertWithPlaceIfCurrent.execute({
+        ...values,
+        dwellingId: current.place.id,
+        placeStamp: placeStampOf(current.place),
+      })
+    : await queries.insertIfCurrent.execute(values);
+  return rowsOf<{ id: string }>(result)[0]?.id ?? null;
 }
 
 /** Serialises the answers that count against a capacity or take a place in a chain. */
@@ -282,38 +382,59 @@ export async function withdrawSubmission(db: DbOrTx, id: string, now: Date) {
     .where(eq(formSubmissions.id, id));
 }
 
-/** A live dwelling with what its label needs, or null. */
-export async function findDwellingPlace(db: Db, dwellingId: string) {
-  const [row] = await submitQueries(db)!.dwellingPlace.execute({ id: dwellingId });
-  return row ?? null;
-}
+export type DwellingPlace = {
+  id: string;
+  streetId: string;
+  communityId: string;
+  compoundId: string;
+  buildingId: string;
+  number: string;
+  buildingName: string;
+  entranceCount: number;
+  entranceNumber: number;
+  compoundName: string;
+};
 
-function dwellingPlaceQuery(db: Db) {
-  return db
-    .select({
-      id: dwellings.id,
-      streetId: dwellings.streetId,
-      communityId: dwellings.communityId,
-      compoundId: dwellings.compoundId,
-      buildingId: dwellings.buildingId,
-      number: dwellings.number,
-      buildingName: buildings.name,
-      entranceCount: buildings.entranceCount,
-      entranceNumber: entrances.number,
-      compoundName: areas.name,
-    })
-    .from(dwellings)
-    .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
-    .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
-    .innerJoin(areas, eq(areas.id, dwellings.compoundId))
-    .where(
-      and(
-        eq(dwellings.id, sql.placeholder('id')),
-        eq(dwellings.status, 'active'),
-        isNull(buildings.archivedAt),
-        isNull(areas.archivedAt),
-      ),
-    );
+/** A live dwelling, joined to what its label is made of; `id` is a uuid parameter. */
+const livePlace = (id: ReturnType<typeof sql.placeholder>) => sql`
+    from ${dwellings}
+    join ${buildings} on ${buildings.id} = ${dwellings.buildingId}
+    join ${entrances} on ${entrances.id} = ${dwellings.entranceId}
+    join ${areas} on ${areas.id} = ${dwellings.compoundId}
+    where ${dwellings.id} = ${id}::uuid and ${dwellings.status} = 'active'
+      and ${buildings.archivedAt} is null and ${areas.archivedAt} is null`;
+
+/** The live dwelling with what its label needs, as one json value (null when there is none). */
+const placeJson = (id: ReturnType<typeof sql.placeholder>) => sql`(
+    select json_build_object(
+      'id', ${dwellings.id}, 'streetId', ${dwellings.streetId}, 'communityId', ${dwellings.communityId},
+      'compoundId', ${dwellings.compoundId}, 'buildingId', ${dwellings.buildingId},
+      'number', ${dwellings.number}, 'buildingName', ${buildings.name},
+      'entranceCount', ${buildings.entranceCount}, 'entranceNumber', ${entrances.number},
+      'compoundName', ${areas.name})
+    ${livePlace(id)})`;
+
+/** What a dwelling's label and area are made of, as one string, computed alike here and in SQL. */
+const PLACE_STAMP_PARTS = [
+  'id',
+  'number',
+  'buildingName',
+  'entranceCount',
+  'entranceNumber',
+  'compoundName',
+  'streetId',
+  'communityId',
+] as const satisfies readonly (keyof DwellingPlace)[];
+const placeStampOf = (p: DwellingPlace) => PLACE_STAMP_PARTS.map((k) => p[k]).join('|');
+const placeStamp = (id: ReturnType<typeof sql.placeholder>) => sql`(
+    select concat_ws('|', ${dwellings.id}, ${dwellings.number}, ${buildings.name}, ${buildings.entranceCount},
+      ${entrances.number}, ${areas.name}, ${dwellings.streetId}, ${dwellings.communityId})
+    ${livePlace(id)})`;
+
+/** A live dwelling with what its label needs, or null. */
+export async function findDwellingPlace(db: Db, dwellingId: string): Promise<DwellingPlace | null> {
+  const result = await submitQueries(db)!.dwellingPlace.execute({ dwellingId });
+  return rowsOf<{ place: DwellingPlace | null }>(result)[0]?.place ?? null;
 }
 
 /** The area a form serves, as the columns a place row carries. */
@@ -360,6 +481,8 @@ export async function findBuilding(db: DbOrTx, area: FormArea, id: string) {
       entranceCount: buildings.entranceCount,
       compoundId: buildings.compoundId,
       compoundName: areas.name,
+      streetId: buildings.streetId,
+      communityId: buildings.communityId,
     })
     .from(buildings)
     .innerJoin(areas, eq(areas.id, buildings.compoundId))

@@ -26,7 +26,7 @@ import {
 import { findAreaInScope } from '../areas/areas.repository';
 import { diffFields, writeAudit } from '../audit/audit.service';
 import { formNotFound } from './forms.errors';
-import { presentForm, presentFormSummary } from './forms.presenter';
+import { presentChainEntry, presentChainFields, presentForm, presentFormSummary } from './forms.presenter';
 import {
   chainRows,
   choiceCounts,
@@ -60,7 +60,9 @@ import { FORM_TEMPLATES_BY_KEY, formTemplates } from './forms.templates';
 
 const AUDITED_FIELDS = [
   'title',
+  'titleEn',
   'description',
+  'descriptionEn',
   'mode',
   'privacy',
   'submissionLimit',
@@ -87,7 +89,9 @@ function formChanges(before: FormRow | null, after: Record<string, unknown> & { 
 /** What a new blank form starts with: one empty section and a notice the worker is asked to adapt. */
 const DEFAULT_PRIVACY: PrivacyNotice = {
   purpose: '用于本社区开展本次登记工作，不作他用',
+  purposeEn: 'Used by the community for this registration only, and for nothing else',
   audience: '本社区居委会负责此项工作的工作人员',
+  audienceEn: 'The residents’ committee staff in charge of this work',
   retentionDays: 180,
 };
 const BLANK_DEFINITION: FormDefinition = { sections: [{ title: '', fields: [] }] };
@@ -98,8 +102,20 @@ const placeOf = (f: Pick<FormRow, 'districtId' | 'streetId' | 'communityId'>): S
   communityId: f.communityId,
 });
 
-const formTarget = (ctx: ServiceContext, id: string) => (reach: Scope) =>
-  findFormInScope(ctx.db, reach, id).then((r) => r?.form);
+/**
+ * Where the form stands for a caller lacking the permission asked for (403 inside their reach, 404
+ * beyond). A street-wide form that community staff see stands where their community stands.
+ */
+const formTarget =
+  (ctx: ServiceContext, id: string) =>
+  async (reach: Scope): Promise<Scoped | undefined> => {
+    const row = await findFormInScope(ctx.db, reach, id, { streetWide: true });
+    if (!row) return undefined;
+    const place = placeOf(row.form);
+    if (coveringGrant(reach, place)) return place;
+    const seenFrom = reach.grants.find((g) => g.streetId === place.streetId && g.communityId);
+    return seenFrom ? { ...place, communityId: seenFrom.communityId } : undefined;
+  };
 
 function canManage(ctx: ServiceContext, f: FormRow) {
   if (!hasPermission(ctx.actor, 'form.manage')) return false;
@@ -108,7 +124,7 @@ function canManage(ctx: ServiceContext, f: FormRow) {
 
 async function readable(ctx: ServiceContext, id: string): Promise<FormWithArea> {
   const scope = await authorizeFor(ctx.actor, 'form.read', 'form.not_found', formTarget(ctx, id));
-  const row = await findFormInScope(ctx.db, scope, id);
+  const row = await findFormInScope(ctx.db, scope, id, { streetWide: true });
   if (!row) throw formNotFound();
   return row;
 }
@@ -127,7 +143,13 @@ export async function listForms(ctx: ServiceContext, q: FormListQuery) {
     page.map((r) => r.form.id),
   );
   return {
-    items: page.map((r) => presentFormSummary(r, counts.get(r.form.id) ?? 0, stateOf(r.form, null))),
+    items: page.map((r) =>
+      presentFormSummary(r, {
+        submissionCount: counts.get(r.form.id) ?? 0,
+        state: stateOf(r.form, null),
+        canManage: canManage(ctx, r.form),
+      }),
+    ),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!.form.id : null,
   };
 }
@@ -155,11 +177,14 @@ async function present(ctx: ServiceContext, row: FormWithArea) {
 /** What publishing freezes, as one comparable string. */
 const frozenOf = (v: {
   title: string;
+  titleEn: string;
   description: string;
+  descriptionEn: string;
   privacy: unknown;
   draft?: unknown;
   definition?: unknown;
-}) => stableStringify([v.title, v.description, v.privacy, v.draft ?? v.definition]);
+}) =>
+  stableStringify([v.title, v.titleEn, v.description, v.descriptionEn, v.privacy, v.draft ?? v.definition]);
 
 export function listTemplates() {
   return { items: formTemplates() };
@@ -185,7 +210,9 @@ export async function createForm(ctx: ServiceContext, body: FormCreate) {
     mode: body.mode ?? template?.mode ?? 'form',
     status: 'draft' as const,
     title: body.title,
+    titleEn: body.titleEn ?? template?.titleEn ?? '',
     description: body.description ?? template?.description ?? '',
+    descriptionEn: body.descriptionEn ?? template?.descriptionEn ?? '',
     // A copy: later edits to the template never reach forms made from it.
     draft: structuredClone(template?.definition ?? BLANK_DEFINITION),
     privacy: structuredClone(template?.privacy ?? DEFAULT_PRIVACY),
@@ -206,12 +233,18 @@ export async function createForm(ctx: ServiceContext, body: FormCreate) {
   return getForm(ctx, id);
 }
 
-/** Loads the form for a change under its row lock, checking scope, permission and version. */
+/**
+ * Loads the form for a change under its row lock, checking scope, permission and version. A street-wide
+ * form that community staff can read but not manage is refused with 403, not hidden.
+ */
 async function forChange(tx: Tx, scope: Scope, id: string, version: number) {
   const row = await findFormInScope(tx, scope, id, { forUpdate: true });
-  if (!row) throw formNotFound();
+  if (!row) {
+    if (await findFormInScope(tx, scope, id, { streetWide: true })) throw new AppError('auth.forbidden');
+    throw formNotFound();
+  }
   assertVersion(row.form, version, 'form.version_conflict', (r) =>
-    presentFormSummary({ ...row, form: r }, 0, null),
+    presentFormSummary({ ...row, form: r }, { submissionCount: 0, state: null, canManage: true }),
   );
   if (row.form.status === 'archived') throw new AppError('form.archived');
   return row.form;
@@ -274,7 +307,9 @@ export async function publishForm(ctx: ServiceContext, id: string, body: FormAct
         streetId: f.streetId,
         versionNo,
         title: f.title,
+        titleEn: f.titleEn,
         description: f.description,
+        descriptionEn: f.descriptionEn,
         definition: f.draft,
         privacy: f.privacy,
         publishedAt: now,
@@ -335,43 +370,44 @@ export async function changeStatus(
   return getForm(ctx, id);
 }
 
-/** The organiser's chain: every entry in order, names in clear for those who manage the form. */
+/**
+ * The organiser's chain: every entry in order, names in clear for those who manage the form, each
+ * entry's choices in the words of the version it was given on.
+ */
 export async function chainOf(ctx: ServiceContext, id: string): Promise<ChainEntries> {
   const { form } = await readable(ctx, id);
   const clear = canManage(ctx, form);
   const rows = await chainRows(ctx.db, form.id, 5000);
-  const latest = form.currentVersionNo ? await findVersion(ctx.db, form.id, form.currentVersionNo) : null;
   const versions = new Map<number, FormDefinition>();
   const definitionOf = async (versionNo: number) => {
     if (!versions.has(versionNo))
       versions.set(versionNo, (await findVersion(ctx.db, form.id, versionNo))!.definition);
     return versions.get(versionNo)!;
   };
+  const latest = form.currentVersionNo ? await definitionOf(form.currentVersionNo) : null;
   const items = [];
   for (const [i, r] of rows.entries()) {
+    const definition = await definitionOf(r.versionNo);
     let name: string | null = r.summary.maskedName ?? null;
     if (clear && r.summary.maskedName) {
       const answers = JSON.parse(ctx.crypto.decrypt(r.answersEnc)) as Answers;
       const field =
-        fieldFor(await definitionOf(r.versionNo), 'resident.name', null) ??
-        fieldsOf(await definitionOf(r.versionNo)).find((f) => f.key === 'name');
+        fieldFor(definition, 'resident.name', null) ?? fieldsOf(definition).find((f) => f.key === 'name');
       const value = field ? answers[field.key] : undefined;
       name = typeof value === 'string' ? value : maskPersonName(name ?? '');
     }
-    items.push({
-      no: i + 1,
-      submissionId: r.id,
-      reference: formatReference(r.reference),
-      name,
-      phone: r.phoneMask,
-      place: r.summary.place ?? null,
-      choices: r.summary.choices ?? {},
-      versionNo: r.versionNo,
-      submittedAt: r.submittedAt.toISOString(),
-    });
+    items.push(
+      presentChainEntry(r, { no: i + 1, reference: formatReference(r.reference), name, definition }),
+    );
   }
   const taken = await choiceCounts(ctx.db, form.id);
-  return { items, clear, remaining: latest ? remainingOf(latest.definition, taken) : {} };
+  const newestFirst = [...versions.entries()].sort(([a], [b]) => b - a).map(([, d]) => d);
+  return {
+    items,
+    fields: presentChainFields(newestFirst),
+    clear,
+    remaining: latest ? remainingOf(latest, taken) : {},
+  };
 }
 
 // ——— Retention ———

@@ -38,7 +38,10 @@ export const forms = pgTable(
       .notNull()
       .default('draft'),
     title: text('title').notNull(),
+    /** The author's English texts, shown to residents who read the page in English; empty when none. */
+    titleEn: text('title_en').notNull().default(''),
     description: text('description').notNull().default(''),
+    descriptionEn: text('description_en').notNull().default(''),
     draft: jsonb('draft').$type<FormDefinition>().notNull(),
     privacy: jsonb('privacy').$type<PrivacyNotice>().notNull(),
     submissionLimit: text('submission_limit', { enum: ['none', 'per_phone', 'per_dwelling'] })
@@ -75,7 +78,9 @@ export const formVersions = pgTable(
     streetId: uuid('street_id').notNull(),
     versionNo: integer('version_no').notNull(),
     title: text('title').notNull(),
+    titleEn: text('title_en').notNull().default(''),
     description: text('description').notNull(),
+    descriptionEn: text('description_en').notNull().default(''),
     definition: jsonb('definition').$type<FormDefinition>().notNull(),
     privacy: jsonb('privacy').$type<PrivacyNotice>().notNull(),
     publishedAt: timestamptz('published_at').notNull().defaultNow(),

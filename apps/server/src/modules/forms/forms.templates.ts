@@ -27,6 +27,7 @@ const address: FormField = {
   label: '现居住地址',
   labelEn: 'Where you live now',
   help: '依次选择小区、楼栋和房号',
+  helpEn: 'Choose the compound, then the building and the flat',
   required: true,
   maps: 'household.dwelling',
 };
@@ -51,6 +52,7 @@ const TEMPLATES: FormTemplate[] = [
       sections: [
         {
           title: '基本信息',
+          titleEn: 'About you',
           fields: [
             name,
             {
@@ -78,6 +80,7 @@ const TEMPLATES: FormTemplate[] = [
         },
         {
           title: '来沪信息',
+          titleEn: 'Your arrival',
           fields: [
             {
               key: 'residence_type',
@@ -146,6 +149,7 @@ const TEMPLATES: FormTemplate[] = [
         },
         {
           title: '紧急联系人',
+          titleEn: 'Emergency contact',
           fields: [
             {
               key: 'emergency_name',
@@ -169,7 +173,10 @@ const TEMPLATES: FormTemplate[] = [
     },
     privacy: {
       purpose: '掌握本社区新来和返回居住的人员情况，更新社区实有人口登记，便于提供服务',
+      purposeEn:
+        'To know who has moved to or come back to the community, keep its register of residents up to date and serve you',
       audience: '本社区居委会负责人口登记的工作人员；不向其他单位或个人提供',
+      audienceEn: 'The committee staff who keep the register of residents; never given to anyone else',
       retentionDays: 365,
     },
   },
@@ -186,10 +193,12 @@ const TEMPLATES: FormTemplate[] = [
       sections: [
         {
           title: '填写人',
+          titleEn: 'Who is filling this in',
           fields: [address, name, phone],
         },
         {
           title: '变化情况',
+          titleEn: 'What has changed',
           fields: [
             {
               key: 'changes',
@@ -227,6 +236,7 @@ const TEMPLATES: FormTemplate[] = [
               label: '具体说明',
               labelEn: 'Details',
               help: '例如：谁迁出、哪天、迁往何处',
+              helpEn: 'For example: who moved out, on which day, and where to',
               max: 1000,
             },
             consent,
@@ -236,7 +246,9 @@ const TEMPLATES: FormTemplate[] = [
     },
     privacy: {
       purpose: '核对并更新您家庭在社区的登记信息',
+      purposeEn: 'To check and update your household’s entry in the community register',
       audience: '本社区居委会负责人口登记的工作人员',
+      audienceEn: 'The committee staff who keep the register of residents',
       retentionDays: 180,
     },
   },
@@ -254,6 +266,7 @@ const TEMPLATES: FormTemplate[] = [
       sections: [
         {
           title: '报名信息',
+          titleEn: 'Your sign-up',
           fields: [
             name,
             phone,
@@ -301,7 +314,10 @@ const TEMPLATES: FormTemplate[] = [
     },
     privacy: {
       purpose: '安排志愿者班次并在活动前联系您',
+      purposeEn: 'To arrange the volunteer shifts and contact you before the event',
       audience: '本次活动的组织者（居委会工作人员）；报名名单上其他人只能看到打码的姓名和楼栋',
+      audienceEn:
+        'The organisers of this event (committee staff); others on the sign-up list see only a masked name and the building',
       retentionDays: 90,
     },
   },
@@ -317,10 +333,12 @@ const TEMPLATES: FormTemplate[] = [
       sections: [
         {
           title: '申报人',
+          titleEn: 'Who is declaring',
           fields: [name, phone, address],
         },
         {
           title: '今日健康状况',
+          titleEn: 'How you are today',
           fields: [
             {
               key: 'temperature',
@@ -369,7 +387,9 @@ const TEMPLATES: FormTemplate[] = [
     },
     privacy: {
       purpose: '掌握居民健康状况，需要时及时提供帮助',
+      purposeEn: 'To know how residents are and help promptly when needed',
       audience: '本社区居委会负责健康服务的工作人员和社区卫生服务中心',
+      audienceEn: 'The committee staff in charge of health services, and the community health centre',
       retentionDays: 30,
     },
   },
@@ -386,6 +406,7 @@ const TEMPLATES: FormTemplate[] = [
       sections: [
         {
           title: '意见建议',
+          titleEn: 'Comments and suggestions',
           fields: [
             {
               key: 'category',
@@ -414,7 +435,9 @@ const TEMPLATES: FormTemplate[] = [
         },
         {
           title: '联系方式（选填）',
+          titleEn: 'How to reach you (optional)',
           description: '不留联系方式也可以提交。',
+          descriptionEn: 'You can send this without leaving any contact details.',
           fields: [
             { ...name, required: false },
             {
@@ -430,7 +453,9 @@ const TEMPLATES: FormTemplate[] = [
     },
     privacy: {
       purpose: '处理您的意见建议，并在您留下电话时回访',
+      purposeEn: 'To deal with your comments, and to call you back if you leave a number',
       audience: '本社区居委会工作人员',
+      audienceEn: 'The residents’ committee staff',
       retentionDays: 365,
     },
   },

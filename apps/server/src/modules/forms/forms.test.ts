@@ -1,8 +1,9 @@
-import type { FormDefinition, PublicForm } from '@linli/shared';
+import type { ChainEntries, FormDefinition, PrivacyNotice, PublicForm } from '@linli/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWorld,
+  insertUser,
   type Session,
   sessionsFor,
   startApp,
@@ -18,6 +19,13 @@ type Form = {
   slug: string;
   status: string;
   version: number;
+  title: string;
+  titleEn: string;
+  description: string;
+  descriptionEn: string;
+  privacy: PrivacyNotice;
+  areaName: string;
+  communityId: string | null;
   currentVersionNo: number | null;
   mode: string;
   draft: FormDefinition;
@@ -844,6 +852,269 @@ describe('console', () => {
   });
 });
 
+describe('English texts', () => {
+  it('start from the template, are saved, frozen on publish and served to the public page', async () => {
+    const s = await as(world.users.adminA);
+    const created = await s.post<Form>('/api/forms', {
+      areaId: world.communityA.id,
+      title: unique('返沪'),
+      template: 'newcomer',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.titleEn).toBe('Newcomer and returnee registration');
+    expect(created.body.descriptionEn).toMatch(/^If you have just moved here/);
+    expect(created.body.draft.sections[0]!.titleEn).toBe('About you');
+    expect(created.body.privacy.purposeEn).toMatch(/register of residents/);
+    expect(created.body.privacy.audienceEn).toBeTruthy();
+
+    const draft: FormDefinition = {
+      sections: [
+        {
+          title: '基本信息',
+          titleEn: 'About you',
+          description: '请如实填写',
+          descriptionEn: 'Please answer truthfully',
+          fields: [
+            { ...DEFINITION.sections[0]!.fields[0]!, help: '与证件一致', helpEn: 'As on your ID card' },
+            ...DEFINITION.sections[0]!.fields.slice(1),
+          ],
+        },
+      ],
+    };
+    const privacy = {
+      purpose: '登记',
+      purposeEn: 'Registration',
+      audience: '居委会',
+      audienceEn: 'The committee',
+      retentionDays: 90,
+    };
+    const updated = await s.patch<Form>(`/api/forms/${created.body.id}`, {
+      version: created.body.version,
+      titleEn: ' Arrivals ',
+      descriptionEn: 'Register when you arrive',
+      draft,
+      privacy,
+    });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.titleEn).toBe('Arrivals');
+    expect(updated.body.descriptionEn).toBe('Register when you arrive');
+    expect(updated.body.draft).toEqual(draft);
+    expect(updated.body.privacy).toEqual(privacy);
+    const [audit] = await t.database.db
+      .select({ changes: auditLog.changes })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, created.body.id), eq(auditLog.action, 'form.update')));
+    expect(audit!.changes!.titleEn).toEqual({ from: 'Newcomer and returnee registration', to: 'Arrivals' });
+
+    const published = await s.post<Form>(`/api/forms/${created.body.id}/publish`, {
+      version: updated.body.version,
+    });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const page = await publicGet(published.body.slug);
+    expect(page.status).toBe(200);
+    expect(page.body.titleEn).toBe('Arrivals');
+    expect(page.body.descriptionEn).toBe('Register when you arrive');
+    expect(page.body.definition).toEqual(draft);
+    expect(page.body.privacy).toEqual(privacy);
+
+    // Residents see the English of the version they were given: a new English title is a new version.
+    const renamed = await s.patch<Form>(`/api/forms/${created.body.id}`, {
+      version: published.body.version,
+      titleEn: 'Arrivals, 2nd round',
+    });
+    expect(renamed.body.draftChanged).toBe(true);
+    expect((await publicGet(published.body.slug)).body.titleEn).toBe('Arrivals');
+    const again = await s.post<Form>(`/api/forms/${created.body.id}/publish`, {
+      version: renamed.body.version,
+    });
+    expect(again.body.currentVersionNo).toBe(2);
+    expect((await publicGet(published.body.slug)).body.titleEn).toBe('Arrivals, 2nd round');
+
+    // A form made without English serves empty English texts; the page falls back to the Chinese.
+    const plain = await newForm(s);
+    const plainPage = await publicGet(plain.slug);
+    expect(plainPage.body.titleEn).toBe('');
+    expect(plainPage.body.descriptionEn).toBe('');
+  });
+
+  it('refuses over-long or malformed English with 400 naming the field', async () => {
+    const s = await as(world.users.adminA);
+    const tooLongCreate = await s.post<ErrorBody>('/api/forms', {
+      areaId: world.communityA.id,
+      title: '登记',
+      titleEn: 'x'.repeat(201),
+    });
+    expect(tooLongCreate.status).toBe(400);
+    expect(tooLongCreate.body.error.details!.issues!.map((i) => i.path)).toEqual(['titleEn']);
+
+    const form = await newForm(s, {}, { publish: false });
+    const field = DEFINITION.sections[0]!.fields[0]!;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ titleEn: 'x'.repeat(201) }, 'titleEn'],
+      [{ descriptionEn: 'x'.repeat(2001) }, 'descriptionEn'],
+      [{ titleEn: 42 }, 'titleEn'],
+      [
+        { privacy: { purpose: '登记', purposeEn: 'x'.repeat(501), audience: '居委会', retentionDays: 30 } },
+        'privacy.purposeEn',
+      ],
+      [
+        { privacy: { purpose: '登记', audience: '居委会', audienceEn: 'a\u0000b', retentionDays: 30 } },
+        'privacy.audienceEn',
+      ],
+      [
+        { draft: { sections: [{ title: '甲', titleEn: 'x'.repeat(201), fields: [field] }] } },
+        'draft.sections.0.titleEn',
+      ],
+      [
+        { draft: { sections: [{ title: '甲', descriptionEn: 'x'.repeat(1001), fields: [field] }] } },
+        'draft.sections.0.descriptionEn',
+      ],
+      [
+        { draft: { sections: [{ title: '甲', fields: [{ ...field, helpEn: 'x'.repeat(501) }] }] } },
+        'draft.sections.0.fields.0.helpEn',
+      ],
+    ];
+    for (const [body, path] of cases) {
+      const res = await s.request(
+        'PATCH',
+        `/api/forms/${form.id}`,
+        { version: form.version, ...body },
+        { 'accept-language': 'en-US' },
+      );
+      expect(res.status, path).toBe(400);
+      const issues = (res.body as ErrorBody).error.details!.issues!;
+      expect(
+        issues.map((i) => i.path),
+        path,
+      ).toEqual([path]);
+      expect(issues[0]!.message).toBeTruthy();
+    }
+    // Nothing of the refused bodies was kept.
+    const after = await s.get<Form>(`/api/forms/${form.id}`);
+    expect(after.body.version).toBe(form.version);
+    expect(after.body.titleEn).toBe('');
+  });
+});
+
+describe('street-wide forms', () => {
+  it('are listed read-only to community staff of their street, hidden from other streets', async () => {
+    const street = await as(world.users.streetAdmin);
+    const form = await newForm(street, {}, { areaId: world.street.id });
+    const streetList = await street.get<{ items: Form[] }>('/api/forms?limit=200');
+    expect(streetList.body.items.find((i) => i.id === form.id)!.canManage).toBe(true);
+
+    const worker = await as(world.users.workerA);
+    const own = await newForm(worker);
+    const list = await worker.get<{ items: Form[] }>('/api/forms?limit=200');
+    expect(list.status).toBe(200);
+    const listed = list.body.items.find((i) => i.id === form.id);
+    expect(listed).toMatchObject({ communityId: null, areaName: world.street.name, canManage: false });
+    expect(list.body.items.find((i) => i.id === own.id)!.canManage).toBe(true);
+    const filtered = await worker.get<{ items: Form[] }>(`/api/forms?areaId=${world.street.id}`);
+    expect(filtered.body.items.map((i) => i.id)).toContain(form.id);
+
+    const detail = await worker.get<Form>(`/api/forms/${form.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.canManage).toBe(false);
+    const v = { version: form.version };
+    // Within sight but not theirs to change: 403, for a worker who manages forms elsewhere and for a
+    // grid worker who manages none.
+    for (const who of [worker, await as(world.users.gridWorkerA)]) {
+      for (const [method, url, body] of [
+        ['PATCH', `/api/forms/${form.id}`, { ...v, title: '改' }],
+        ['POST', `/api/forms/${form.id}/publish`, v],
+        ['POST', `/api/forms/${form.id}/close`, v],
+        ['POST', `/api/forms/${form.id}/archive`, v],
+      ] as const) {
+        const res = await who.request(method, url, body);
+        expect(res.status, `${who.username} ${method} ${url}`).toBe(403);
+      }
+    }
+    expect((await street.get<Form>(`/api/forms/${form.id}`)).body.version).toBe(form.version);
+
+    const elsewhere = await as(
+      await insertUser(t.database, world.communityC, [{ role: 'community_worker', area: world.communityC }]),
+    );
+    const otherList = await elsewhere.get<{ items: Form[] }>('/api/forms?limit=200');
+    expect(otherList.status).toBe(200);
+    expect(otherList.body.items.map((i) => i.id)).not.toContain(form.id);
+    expect((await elsewhere.get(`/api/forms/${form.id}`)).status).toBe(404);
+    expect((await elsewhere.patch(`/api/forms/${form.id}`, { ...v, title: '改' })).status).toBe(404);
+    expect((await elsewhere.get(`/api/forms/${form.id}/chain`)).status).toBe(404);
+  });
+});
+
+describe('chain labels', () => {
+  it('word each entry as the version it was given on, not as the draft', async () => {
+    const s = await as(world.users.adminA);
+    const v1 = await newForm(s, {}, { mode: 'chain', definition: CHAIN });
+    expect((await submit(v1.slug, goodAnswers({ shift: 'eve' }))).status).toBe(201);
+    const shift = CHAIN.sections[0]!.fields[3]!;
+    const reworded: FormDefinition = {
+      sections: [
+        {
+          title: '报名',
+          fields: [
+            ...CHAIN.sections[0]!.fields.slice(0, 3),
+            {
+              ...shift,
+              label: '时段',
+              labelEn: 'Time slot',
+              options: [
+                { value: 'am', label: '早班', labelEn: 'Early', capacity: 8 },
+                { value: 'pm', label: '午班', capacity: 6 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const patched = await s.patch<Form>(`/api/forms/${v1.id}`, { version: v1.version, draft: reworded });
+    const v2 = await s.post<Form>(`/api/forms/${v1.id}/publish`, { version: patched.body.version });
+    expect(v2.body.currentVersionNo).toBe(2);
+    expect((await submit(v1.slug, goodAnswers({ shift: 'am' }), { versionNo: 2 })).status).toBe(201);
+    expect((await submit(v1.slug, goodAnswers({ shift: 'am' }), { versionNo: 1 })).status).toBe(201);
+    // An unpublished rewording must not reach the list either.
+    const draft = structuredClone(reworded);
+    draft.sections[0]!.fields[3]!.options![0]!.label = '草稿里的名字';
+    expect((await s.patch(`/api/forms/${v1.id}`, { version: v2.body.version, draft })).status).toBe(200);
+
+    const chain = await s.get<ChainEntries>(`/api/forms/${v1.id}/chain`);
+    expect(chain.status).toBe(200);
+    expect(chain.body.items.map((e) => [e.versionNo, e.choices.shift])).toEqual([
+      [1, [{ value: 'eve', label: '晚上', labelEn: null }]],
+      [2, [{ value: 'am', label: '早班', labelEn: 'Early' }]],
+      [1, [{ value: 'am', label: '上午', labelEn: null }]],
+    ]);
+    expect(chain.body.fields).toEqual([
+      {
+        key: 'shift',
+        label: '时段',
+        labelEn: 'Time slot',
+        options: [
+          { value: 'am', label: '早班', labelEn: 'Early', capacity: 8 },
+          { value: 'pm', label: '午班', labelEn: null, capacity: 6 },
+        ],
+      },
+    ]);
+    expect(chain.body.remaining).toEqual({ shift: { am: 6, pm: 6 } });
+
+    // The group's page reads each entry with its own version's options too.
+    const page = (await publicGet(v1.slug)).body;
+    expect(page.chain!.entries.map((e) => [e.versionNo, e.choices.shift])).toEqual([
+      [1, ['eve']],
+      [2, ['am']],
+      [1, ['am']],
+    ]);
+    const older = page.chain!.olderVersions['1']!.sections[0]!.fields;
+    expect(older.map((f) => f.key)).toEqual(['shift']);
+    expect(older[0]!.options!.map((o) => o.label)).toEqual(
+      CHAIN.sections[0]!.fields[3]!.options!.map((o) => o.label),
+    );
+    expect(page.chain!.olderVersions['2']).toBeUndefined();
+  });
+});
+
 describe('retention', () => {
   it('purges answers older than their version’s retention, at start and on demand, with one audit row per form', async () => {
     const s = await as(world.users.adminA);
@@ -943,5 +1214,94 @@ describe('clients that drop the connection', () => {
       body: JSON.stringify({ answers: goodAnswers(), versionNo: 1 }),
     });
     expect(another.status).toBe(201);
+  });
+});
+
+describe('answers to a form this server has answered before', () => {
+  // After a first answer the server inserts the next ones in one statement, checked against what it
+  // read then; these prove that a change made since is never missed.
+  async function storedLabel(formId: string, reference: string) {
+    const { createFieldCrypto } = await import('../../platform/crypto');
+    const { TEST_ENCRYPTION_KEY } = await import('../../../test/database');
+    const crypto = createFieldCrypto(Buffer.from(TEST_ENCRYPTION_KEY, 'base64'));
+    const row = (await rowsOf(formId)).find((r) => r.reference === reference.replace('-', ''))!;
+    return (JSON.parse(crypto.decrypt(row.answersEnc)) as { address: { label: string } }).address.label;
+  }
+
+  it('label a renamed flat and building as they are now, and refuse an archived flat', async () => {
+    const s = await as(world.users.adminA);
+    const form = await newForm(s);
+    const flat = dwellingsA[3]!;
+    const answers = () => goodAnswers({ address: { dwellingId: flat.id } });
+    const first = await submit(form.slug, answers());
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(await storedLabel(form.id, first.body.reference)).toBe(`${world.compoundA.name} 5号楼1单元202`);
+
+    const building = await s.get<{ version: number; dwellings: { id: string; version: number }[] }>(
+      `/api/buildings/${buildingA}`,
+    );
+    const dwelling = building.body.dwellings.find((d) => d.id === flat.id)!;
+    const renamed = await s.patch<{ version: number }>(`/api/dwellings/${flat.id}`, {
+      version: dwelling.version,
+      number: '209',
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    const second = await submit(form.slug, answers());
+    expect(second.status).toBe(201);
+    expect(await storedLabel(form.id, second.body.reference)).toBe(`${world.compoundA.name} 5号楼1单元209`);
+
+    const rebuilt = await s.patch(`/api/buildings/${buildingA}`, {
+      version: building.body.version,
+      name: '6',
+    });
+    expect(rebuilt.status, JSON.stringify(rebuilt.body)).toBe(200);
+    const third = await submit(form.slug, answers());
+    expect(third.status).toBe(201);
+    expect(await storedLabel(form.id, third.body.reference)).toBe(`${world.compoundA.name} 6号楼1单元209`);
+
+    const archived = await s.post(`/api/dwellings/${flat.id}/archive`, { version: renamed.body.version });
+    expect(archived.status, JSON.stringify(archived.body)).toBe(200);
+    const refused = await submit(form.slug, answers());
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details?.issues?.[0]?.path).toBe('address');
+    expect(await rowsOf(form.id)).toHaveLength(3);
+  });
+
+  it('refuse a flat archived after the phone listed it, and store nothing', async () => {
+    const s = await as(world.users.adminA);
+    const form = await newForm(s);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/public/forms/${form.slug}/places?buildingId=${buildingA}`,
+    });
+    const flats = (listed.json() as { items: { id: string }[] }).items;
+    const flat = flats.at(-1)!;
+    const building = await s.get<{ dwellings: { id: string; version: number }[] }>(
+      `/api/buildings/${buildingA}`,
+    );
+    const { version } = building.body.dwellings.find((d) => d.id === flat.id)!;
+    expect((await s.post(`/api/dwellings/${flat.id}/archive`, { version })).status).toBe(200);
+    const refused = await submit(form.slug, goodAnswers({ address: { dwellingId: flat.id } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details?.issues?.[0]?.path).toBe('address');
+    expect(await rowsOf(form.id)).toHaveLength(0);
+  });
+
+  it('hold a limit set after answers were taken', async () => {
+    const s = await as(world.users.adminA);
+    const form = await newForm(s);
+    const phone = phoneNo();
+    expect((await submit(form.slug, goodAnswers({ phone }))).status).toBe(201);
+    expect((await submit(form.slug, goodAnswers({ phone }))).status).toBe(201);
+    const changed = await s.patch<Form>(`/api/forms/${form.id}`, {
+      version: form.version,
+      submissionLimit: 'per_phone',
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const again = phoneNo();
+    expect((await submit(form.slug, goodAnswers({ phone: again }))).status).toBe(201);
+    const twice = await submit(form.slug, goodAnswers({ phone: again }));
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('form.already_submitted');
   });
 });

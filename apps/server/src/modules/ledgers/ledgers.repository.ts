@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, max, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, max, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
 import { areas } from '../areas/areas.table';
 import { auditLog } from '../audit/audit.table';
+import { gridBuildings, grids } from '../grids/grids.table';
 import { users } from '../users/users.table';
 import { type LedgerLinkRow, type LedgerRow, ledgerLinks, ledgers } from './ledgers.table';
 
@@ -160,4 +161,26 @@ export async function userNames(db: DbOrTx, id: string) {
     .from(users)
     .where(eq(users.id, id));
   return row ?? null;
+}
+
+/**
+ * The name of the live grid each of `buildingIds` belongs to (a building is in at most one), within
+ * the ledger's street: the buildings come from a scoped search, the street keeps the join there too.
+ */
+export async function gridNamesOfBuildings(db: DbOrTx, streetId: string, buildingIds: string[]) {
+  const names = new Map<string, string>();
+  if (buildingIds.length === 0) return names;
+  const rows = await db
+    .select({ buildingId: gridBuildings.buildingId, name: grids.name })
+    .from(gridBuildings)
+    .innerJoin(grids, and(eq(grids.id, gridBuildings.gridId), eq(grids.streetId, gridBuildings.streetId)))
+    .where(
+      and(
+        eq(gridBuildings.streetId, streetId),
+        inArray(gridBuildings.buildingId, buildingIds),
+        isNull(grids.archivedAt),
+      ),
+    );
+  for (const r of rows) names.set(r.buildingId, r.name);
+  return names;
 }

@@ -86,11 +86,19 @@ describe('projecting a resident onto columns', () => {
   });
   it('puts clear values only in the secret columns when given', () => {
     const clear = { idNumber: '310101194003051234', phone: '13812345678' };
-    expect(projectResident(resident, ['idNumber', 'phone', 'emergencyContact'], 'zh-CN', clear)).toEqual([
+    expect(projectResident(resident, ['idNumber', 'phone', 'emergencyContact'], 'zh-CN', { clear })).toEqual([
       '310101194003051234',
       '13812345678',
       '王强 139****0000',
     ]);
+  });
+  it('names the grid of the building, or leaves the cell empty outside any grid', () => {
+    expect(projectResident(resident, ['name', 'grid'], 'zh-CN', { gridName: '第一网格' })).toEqual([
+      '王秀英',
+      '第一网格',
+    ]);
+    expect(projectResident(resident, ['grid', 'name'], 'en-US', { gridName: null })).toEqual(['', '王秀英']);
+    expect(projectResident(resident, ['grid'], 'zh-CN')).toEqual(['']);
   });
   it('leaves empty cells for missing values and dates verification in Shanghai', () => {
     const r = { ...resident, age: null, birthDate: null, sex: null, tenure: null };

@@ -35,17 +35,23 @@ const label = <K extends keyof typeof LEDGER_VALUE_LABELS>(
   return entry ? (locale === 'en-US' ? entry.en : entry.zh) : value;
 };
 
-/** One resident as the cells of the ledger's columns, in order. Masked unless `clear` is given. */
+/**
+ * What a cell needs beyond the resident's DTO: the clear values of an unmasked export, and the name
+ * of the grid its building belongs to (the register's resident carries no grid).
+ */
+export type CellExtras = { clear?: Clear; gridName?: string | null };
+
+/** One resident as the cells of the ledger's columns, in order. Masked unless `extras.clear` is given. */
 export function projectResident(
   r: Resident,
   columns: readonly LedgerColumn[],
   locale: Locale,
-  clear?: Clear,
+  extras: CellExtras = {},
 ): string[] {
-  return columns.map((c) => cellOf(r, c, locale, clear));
+  return columns.map((c) => cellOf(r, c, locale, extras));
 }
 
-function cellOf(r: Resident, c: LedgerColumn, locale: Locale, clear: Clear | undefined): string {
+function cellOf(r: Resident, c: LedgerColumn, locale: Locale, { clear, gridName }: CellExtras): string {
   const sep = locale === 'en-US' ? ', ' : '、';
   switch (c) {
     case 'name':
@@ -62,6 +68,8 @@ function cellOf(r: Resident, c: LedgerColumn, locale: Locale, clear: Clear | und
       return (clear ? clear.phone : r.phoneMasked) ?? '';
     case 'address':
       return r.address;
+    case 'grid':
+      return gridName ?? '';
     case 'tags':
       return r.tags.map((t) => (locale === 'en-US' ? TAGS[t].en : TAGS[t].zh)).join(sep);
     case 'residenceType':

@@ -13,6 +13,7 @@ import {
 import ExcelJS from 'exceljs';
 import { assertVersion } from '../../platform/concurrency';
 import type { ServiceContext } from '../../platform/context';
+import type { DbOrTx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { newId, randomToken, sha256 } from '../../platform/ids';
 import {
@@ -32,6 +33,7 @@ import {
   findLedger,
   findLink,
   findLinkByTokenHash,
+  gridNamesOfBuildings,
   insertLedger,
   insertLink,
   type LedgerWithNames,
@@ -191,14 +193,24 @@ function pageQuery(l: LedgerRow, q: LedgerRowsQuery) {
   return { ...l.filter, cursor: q.cursor, limit: q.limit };
 }
 
+/** Grid names by building for one page, read only when the ledger shows the grid column. */
+async function gridNamesOf(db: DbOrTx, l: LedgerRow, page: readonly Resident[]) {
+  if (!l.columns.includes('grid')) return new Map<string, string>();
+  return gridNamesOfBuildings(db, l.streetId, [...new Set(page.map((r) => r.buildingId))]);
+}
+
 export async function ledgerRows(ctx: ServiceContext, id: string, q: LedgerRowsQuery) {
   const { ledger: l } = await visibleLedger(ctx, id);
   const scope = areaScope(l);
   const page = await searchResidentsWithin(ctx, scope, pageQuery(l, q));
   const total = await countResidentsWithin(ctx, scope, l.filter);
+  const gridNames = await gridNamesOf(ctx.db, l, page.items);
   return {
     columns: l.columns,
-    rows: page.items.map((r) => ({ id: r.id, cells: projectResident(r, l.columns, ctx.locale) })),
+    rows: page.items.map((r) => ({
+      id: r.id,
+      cells: projectResident(r, l.columns, ctx.locale, { gridName: gridNames.get(r.buildingId) }),
+    })),
     total,
     nextCursor: page.nextCursor,
   };
@@ -234,6 +246,7 @@ export async function exportLedger(ctx: ServiceContext, id: string, body: Ledger
   let cursor: string | undefined;
   do {
     const page = await searchResidentsWithin(ctx, scope, { ...l.filter, cursor, limit: 1000 });
+    const gridNames = await gridNamesOf(ctx.db, l, page.items);
     page.items.forEach((r: Resident, i) => {
       const stored = page.rows[i]!.resident;
       const clear: Clear | undefined = body.unmasked
@@ -242,7 +255,7 @@ export async function exportLedger(ctx: ServiceContext, id: string, body: Ledger
             phone: stored.phoneEnc ? ctx.crypto.decrypt(stored.phoneEnc) : null,
           }
         : undefined;
-      cells.push(projectResident(r, l.columns, ctx.locale, clear));
+      cells.push(projectResident(r, l.columns, ctx.locale, { clear, gridName: gridNames.get(r.buildingId) }));
     });
     cursor = page.nextCursor ?? undefined;
   } while (cursor && cells.length <= LEDGER_EXPORT_MAX_ROWS);
@@ -400,6 +413,7 @@ export async function openSharedLedger(ctx: ServiceContext, token: string, q: Le
     const txCtx = { ...ctx, db: tx };
     const page = await searchResidentsWithin(txCtx, scope, pageQuery(l, q));
     const total = await countResidentsWithin(txCtx, scope, l.filter);
+    const gridNames = await gridNamesOf(tx, l, page.items);
     await writeAudit(tx, ctx, {
       action: q.cursor ? 'ledger_link.page' : 'ledger_link.open',
       entityType: 'ledger_link',
@@ -415,7 +429,9 @@ export async function openSharedLedger(ctx: ServiceContext, token: string, q: Le
       expiresAt: link.expiresAt.toISOString(),
       watermark: shareWatermarkText({ sharedBy: found.sharedBy ?? '', at: now, note: link.note }),
       columns: l.columns,
-      rows: page.items.map((r) => projectResident(r, l.columns, ctx.locale)),
+      rows: page.items.map((r) =>
+        projectResident(r, l.columns, ctx.locale, { gridName: gridNames.get(r.buildingId) }),
+      ),
       total,
       nextCursor: page.nextCursor,
     };

@@ -64,7 +64,7 @@ type Person = { name: string; idNumber: string; phone: string };
 const peopleA: Person[] = [];
 const peopleB: Person[] = [];
 
-/** A compound with one building in `community`, and residents in it. */
+/** A compound with one building in `community`, and residents in it; answers the building's id. */
 async function populate(s: Session, communityId: string, names: string[], ages: number[], into: Person[]) {
   const compound = await s.post<{ id: string }>('/api/areas', {
     kind: 'compound',
@@ -72,7 +72,7 @@ async function populate(s: Session, communityId: string, names: string[], ages: 
     name: unique('小区'),
   });
   expect(compound.status, JSON.stringify(compound.body)).toBe(200);
-  const building = await s.post<{ dwellings: { id: string }[] }>('/api/buildings', {
+  const building = await s.post<{ id: string; dwellings: { id: string }[] }>('/api/buildings', {
     compoundId: compound.body.id,
     name: '7',
     floors: 2,
@@ -91,12 +91,15 @@ async function populate(s: Session, communityId: string, names: string[], ages: 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     into.push(p);
   }
+  return building.body.id;
 }
+
+let buildingA = '';
 
 beforeAll(async () => {
   t = await startApp();
   world = await buildWorld(t.database);
-  await populate(
+  buildingA = await populate(
     await as(world.users.adminA),
     world.communityA.id,
     ['赵老伯', '钱阿婆', '孙小明'],
@@ -517,6 +520,117 @@ describe('shared links', () => {
     expect(tooLong.body.error.details?.issues?.[0]?.path).toBe('expiresAt');
     const past = await s.post<ErrorBody>(`/api/ledgers/${widened.body.id}/links`, { expiresAt: inDays(-1) });
     expect(past.status).toBe(400);
+  });
+});
+
+describe('the grid column', () => {
+  const gridName = unique('第一网格');
+  let gridId = '';
+  const outside: Person[] = [];
+
+  beforeAll(async () => {
+    const a = await as(world.users.adminA);
+    const grid = await a.post<{ id: string }>('/api/grids', {
+      communityId: world.communityA.id,
+      name: gridName,
+      buildingIds: [buildingA],
+    });
+    expect(grid.status, JSON.stringify(grid.body)).toBe(200);
+    gridId = grid.body.id;
+    // A building of community A in no grid, with a resident younger than the other tests' filter.
+    await populate(a, world.communityA.id, ['周大姐'], [45], outside);
+  });
+
+  it('names the grid of each resident’s building, and leaves it empty outside any grid', async () => {
+    const a = await as(world.users.adminA);
+    const ledger = await newLedger(a, { filter: {}, columns: ['name', 'grid', 'age'] });
+    const res = await a.get<Rows>(`/api/ledgers/${ledger.id}/rows`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.columns).toEqual(['name', 'grid', 'age']);
+    const byName = Object.fromEntries(res.body.rows.map((r) => [r.cells[0], r.cells[1]]));
+    expect(byName).toEqual({ 赵老伯: gridName, 钱阿婆: gridName, 孙小明: gridName, 周大姐: '' });
+  });
+
+  it('filters a ledger by grid: only the grid’s buildings', async () => {
+    const a = await as(world.users.adminA);
+    const ledger = await newLedger(a, { filter: { gridId }, columns: ['name', 'grid'] });
+    const res = await a.get<Rows>(`/api/ledgers/${ledger.id}/rows`);
+    expect(res.body.total).toBe(3);
+    expect(res.body.rows.map((r) => r.cells).sort()).toEqual(
+      [
+        ['孙小明', gridName],
+        ['赵老伯', gridName],
+        ['钱阿婆', gridName],
+      ].sort(),
+    );
+  });
+
+  it('goes into xlsx and csv exports under its header, and onto the shared page', async () => {
+    const a = await as(world.users.adminA);
+    const ledger = await newLedger(a, { columns: ['name', 'grid', 'phone'] });
+    const xlsx = await exportFile(a, ledger.id, { format: 'xlsx', purpose: '网格走访' });
+    expect(xlsx.statusCode, xlsx.body).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(2).values).toEqual([undefined, '姓名', '网格', '联系电话']);
+    expect([3, 4].map((n) => ws.getRow(n).getCell(2).value)).toEqual([gridName, gridName]);
+
+    // Not a secret: an unmasked export carries the same grid name, beside the clear phone.
+    const csv = await exportFile(a, ledger.id, {
+      format: 'csv',
+      purpose: '网格走访',
+      unmasked: true,
+      reason: '网格员上门核对',
+    });
+    expect(csv.statusCode, csv.body).toBe(200);
+    const lines = csv.rawPayload.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[1]).toBe('姓名,网格,联系电话');
+    const body = lines.slice(2, -1).map((l) => l.split(','));
+    expect(body).toHaveLength(2);
+    for (const [name, grid, phone] of body) {
+      expect(grid).toBe(gridName);
+      expect(phone).toBe(peopleA.find((p) => p.name === name)!.phone);
+    }
+
+    const link = await a.post<Link>(`/api/ledgers/${ledger.id}/links`, {
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const shared = await t.app.inject({ method: 'GET', url: `/api/public/ledgers/${link.body.token}` });
+    expect(shared.statusCode, shared.body).toBe(200);
+    const page = shared.json() as PublicPage & { columns: string[] };
+    expect(page.columns).toEqual(['name', 'grid', 'phone']);
+    expect(page.rows.map((r) => r[1])).toEqual([gridName, gridName]);
+  });
+
+  it('answers 404 for another community’s ledger, and another community’s grid filters to no one', async () => {
+    const a = await as(world.users.adminA);
+    const b = await as(world.users.adminB);
+    const ledger = await newLedger(a, { sharing: 'area', filter: { gridId }, columns: ['name', 'grid'] });
+    for (const url of [`/api/ledgers/${ledger.id}`, `/api/ledgers/${ledger.id}/rows`]) {
+      const res = await b.get<ErrorBody>(url);
+      expect(res.status, url).toBe(404);
+      expect(res.body.error.code).toBe('ledger.not_found');
+    }
+    const exported = await exportFile(b, ledger.id, { format: 'csv', purpose: '越界' });
+    expect(exported.statusCode).toBe(404);
+    const theirs = await b.post<Ledger>('/api/ledgers', {
+      name: unique('越界网格'),
+      areaId: world.communityB.id,
+      filter: { gridId },
+      columns: ['name', 'grid'],
+    });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
+    const rows = await b.get<Rows>(`/api/ledgers/${theirs.body.id}/rows`);
+    expect(rows.body).toMatchObject({ total: 0, rows: [] });
+    const own = await b.post<Ledger>('/api/ledgers', {
+      name: unique('本社区'),
+      areaId: world.communityB.id,
+      filter: {},
+      columns: ['name', 'grid'],
+    });
+    const ownRows = await b.get<Rows>(`/api/ledgers/${own.body.id}/rows`);
+    expect(ownRows.body.rows.map((r) => r.cells)).toEqual([['李奶奶', '']]);
   });
 });
 
