@@ -37,7 +37,7 @@ import {
   residentNotFound,
   revealLimit,
 } from './registry.errors';
-import { type PresentableResident, presentResident } from './registry.presenter';
+import { presentResident } from './registry.presenter';
 import {
   activeIdHashTaken,
   activeMembers,
@@ -57,6 +57,7 @@ import {
   insertResident,
   lockRevealsOf,
   occupancyOfBuilding,
+  type ResidentWithAddress,
   relationsOfResident,
   replaceHouseholdTags,
   replaceTags,
@@ -104,33 +105,19 @@ const PLAIN_FIELDS = [
 ] as const;
 const SECRET_FIELDS = ['idNumber', 'phone', 'health', 'emergencyContactPhone'] as const;
 
-type TagCodec = { toToken(code: TagCode): string; fromToken(token: string): TagCode | null };
-
-/** One codec per key: its tokens never change, and every list of residents reads them. */
-const tagCodecs = new WeakMap<FieldCrypto, TagCodec>();
-
 /** Sensitive tags are stored as keyed tokens; this maps both ways for one key. */
-export function tagCodec(crypto: FieldCrypto): TagCodec {
-  let codec = tagCodecs.get(crypto);
-  if (!codec) {
-    const tokens = new Map(
-      TAG_CODES.map((c) => [c, isSensitiveTag(c) ? `s:${crypto.hash(`tag:${c}`).slice(0, 24)}` : c]),
-    );
-    const byToken = new Map([...tokens].map(([code, token]) => [token, code]));
-    codec = { toToken: (code) => tokens.get(code)!, fromToken: (token) => byToken.get(token) ?? null };
-    tagCodecs.set(crypto, codec);
-  }
-  return codec;
+export function tagCodec(crypto: FieldCrypto) {
+  const toToken = (code: TagCode) =>
+    isSensitiveTag(code) ? `s:${crypto.hash(`tag:${code}`).slice(0, 24)}` : code;
+  const byToken = new Map(TAG_CODES.map((c) => [toToken(c), c]));
+  return { toToken, fromToken: (token: string) => byToken.get(token) ?? null };
 }
-
-/** Tags are shown in the dictionary's order, whatever order they are stored or tokenised in. */
-const TAG_RANK = new Map(TAG_CODES.map((code, i) => [code, i]));
 
 function mayReadSensitive(ctx: ServiceContext) {
   return hasPermission(ctx.actor, 'resident.read_sensitive');
 }
 
-async function present(ctx: ServiceContext, db: DbOrTx, rows: (PresentableResident & { tags?: string[] })[]) {
+async function present(ctx: ServiceContext, db: DbOrTx, rows: (ResidentWithAddress & { tags?: string[] })[]) {
   const codec = tagCodec(ctx.crypto);
   // A search brings each row's tags with it (one statement); other reads look them up.
   const stored = rows.every((r) => r.tags)
@@ -144,8 +131,7 @@ async function present(ctx: ServiceContext, db: DbOrTx, rows: (PresentableReside
   return rows.map((r) => {
     const codes = (stored.get(r.resident.id) ?? [])
       .map(codec.fromToken)
-      .filter((c): c is TagCode => c !== null && (sensitiveOk || !isSensitiveTag(c)))
-      .sort((a, b) => TAG_RANK.get(a)! - TAG_RANK.get(b)!);
+      .filter((c): c is TagCode => c !== null && (sensitiveOk || !isSensitiveTag(c)));
     return presentResident(r, codes, today);
   });
 }
