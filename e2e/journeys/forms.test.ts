@@ -43,6 +43,9 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+/** The builder re-checks the whole definition on every keystroke: a loaded machine needs longer than 1 s. */
+const LIVE = { timeout: 10_000 };
+
 describe('forms journey (community worker, Chinese UI)', () => {
   const journey = useJourney();
   let publicUrl = '';
@@ -93,21 +96,21 @@ describe('forms journey (community worker, Chinese UI)', () => {
     await what.getByTestId('field-label').fill('需要协助的事项');
     // A key already used by the template's first question: the shared rules flag it before any save.
     await what.getByTestId('field-key').fill('name');
-    await expect.poll(() => what.getByTestId('field-problem').first().textContent()).toContain('重复');
+    await expect.poll(() => what.getByTestId('field-problem').first().textContent(), LIVE).toContain('重复');
     await what.getByTestId('field-key').fill('help_with');
-    await expect.poll(() => what.getByTestId('field-problem').count()).toBe(0);
+    await expect.poll(() => what.getByTestId('field-problem').count(), LIVE).toBe(0);
 
     // Shown only if help is needed: a condition without its value is a problem until one is chosen.
     await what.getByTestId('field-show-if').click();
     await pick(page, what.getByTestId('field-show-if-field'), '是否需要社区上门协助');
     await expect
-      .poll(() => what.getByTestId('field-problem').first().textContent())
+      .poll(() => what.getByTestId('field-problem').first().textContent(), LIVE)
       .toBe('请选择显示条件的取值');
     expect(await page.getByTestId('form-tab-design').textContent()).toContain('1');
     await page.getByTestId('form-save').click();
     await expect.poll(() => page.locator('.ant-message').textContent()).toContain('还有 1 处问题');
     await pick(page, what.getByTestId('field-show-if-value'), '是');
-    await expect.poll(() => what.getByTestId('field-problem').count()).toBe(0);
+    await expect.poll(() => what.getByTestId('field-problem').count(), LIVE).toBe(0);
 
     // The preview follows the condition: the follow-up appears once 是 is chosen there.
     const preview = page.getByTestId('form-preview');

@@ -80,8 +80,10 @@ export function ResidentsPage() {
     also: Record<string, null> = {},
   ) => {
     setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
+      () => {
+        // From the address bar, not the updater's argument: react-router hands that the parameters of the
+        // last render, so two changes before the next render (a tag, then an age) would lose the first.
+        const next = new URLSearchParams(window.location.search);
         if (value === undefined || value === null || value === '') next.delete(key);
         else next.set(key, String(value));
         for (const other of Object.keys(also)) next.delete(other);
