@@ -174,10 +174,12 @@ describe('forms journey (community worker, Chinese UI)', () => {
     await what.getByTestId('field-label').fill('需要协助的事项\u0007');
     await page.getByTestId('form-save').click();
     const error = what.locator('.ant-form-item').filter({ has: page.getByTestId('field-label') });
-    await expect.poll(() => error.locator('.ant-form-item-explain').textContent()).toContain('控制字符');
+    await expect
+      .poll(() => error.locator('.ant-form-item-explain').textContent(), LIVE)
+      .toContain('控制字符');
     // Nothing was saved: taking the character out leaves the form as it was.
     await what.getByTestId('field-label').fill('需要协助的事项');
-    await expect.poll(() => error.locator('.ant-form-item-explain').count()).toBe(0);
+    await expect.poll(() => error.locator('.ant-form-item-explain').count(), LIVE).toBe(0);
     await page.getByTestId('form-unsaved').waitFor({ state: 'detached' });
   });
 

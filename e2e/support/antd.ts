@@ -16,7 +16,29 @@ export async function chooseOption(
   if (search !== undefined) await page.keyboard.type(search);
   const option = visiblePopupOption(page, optionText);
   await option.waitFor({ state: 'visible' });
+  await untilSettled(option);
   await option.click();
+}
+
+/**
+ * Waits until the option stops moving. An opening popup slides in and then scrolls its list to the
+ * current value; on a busy machine Playwright's own stability check can pass between the two, and the
+ * click then lands on whichever option has scrolled under the pointer (often the current value, so the
+ * choice silently does not take).
+ */
+async function untilSettled(option: Locator): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const now = await option.evaluate((node) => {
+      const popup = node.closest('.ant-select-dropdown');
+      const moving = popup !== null && /-(appear|enter)\b/.test(popup.className);
+      const { x, y } = node.getBoundingClientRect();
+      return moving ? 'moving' : `${x},${y}`;
+    });
+    if (now !== 'moving' && now === last) return;
+    last = now;
+    await option.page().waitForTimeout(50);
+  }
 }
 
 function visiblePopupOption(page: Page, text: string): Locator {
