@@ -147,8 +147,36 @@ export function formAnswerMessage(issue: FormAnswerIssue, locale: 'zh-CN' | 'en-
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(issue.params?.[k] ?? ''));
 }
 
+/**
+ * What is worked out from a published definition, kept beside it. Published versions never change, so
+ * the server freezes their definitions (`freezeDefinition`) and reads each one's field list and
+ * compiled checker once rather than for every answer. Definitions that are not frozen this way (a
+ * draft in the builder, the phone's copy) are read afresh on every call.
+ */
+type Compiled = { fields: readonly FormField[]; check?: AnswerChecker };
+const compiledDefinitions = new WeakMap<FormDefinition, Compiled>();
+
+function deepFreeze(value: unknown) {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/**
+ * Freezes a definition that will not change again (a published version) all the way down, so what is
+ * derived from it can be kept: changing it afterwards throws instead of leaving a stale copy in use.
+ */
+export function freezeDefinition<T extends FormDefinition>(definition: T): T {
+  if (compiledDefinitions.has(definition)) return definition;
+  deepFreeze(definition);
+  compiledDefinitions.set(definition, { fields: definition.sections.flatMap((s) => s.fields) });
+  return definition;
+}
+
 export function fieldsOf(definition: FormDefinition): FormField[] {
-  return definition.sections.flatMap((s) => s.fields);
+  const compiled = compiledDefinitions.get(definition);
+  // A copy: the caller may rearrange its list; the fields themselves are frozen.
+  return compiled ? compiled.fields.slice() : definition.sections.flatMap((s) => s.fields);
 }
 
 /** Whether a field is shown given the answers so far; a hidden field takes no answer and is never required. */
@@ -197,18 +225,22 @@ const bad = (code: FormAnswerIssueCode, params?: Record<string, number>): One =>
   issue: params ? { code, params } : { code },
 });
 
-function checkOne(field: FormField, raw: unknown): One {
-  const optionValues = (field.options ?? []).map((o) => o.value);
+/** A field with its option values gathered once. */
+type FieldRule = { field: FormField; optionValues: ReadonlySet<string> };
+
+function checkOne({ field, optionValues }: FieldRule, raw: unknown): One {
   switch (field.type) {
     case 'text':
     case 'textarea': {
-      if (typeof raw !== 'string' || hasControlChars(raw.replace(/[\n\r\t]/g, ''))) return bad('type');
+      // Tabs and line breaks are allowed: hasControlChars lets them through.
+      if (typeof raw !== 'string' || hasControlChars(raw)) return bad('type');
       const max = Math.min(
         field.max ?? Number.POSITIVE_INFINITY,
         field.type === 'text' ? TEXT_MAX_LENGTH : TEXTAREA_MAX_LENGTH,
       );
       const value = raw.trim();
-      if ([...value].length > max) return bad('too_long', { max });
+      // Characters, not UTF-16 units, are counted; there are never more of them than units.
+      if (value.length > max && [...value].length > max) return bad('too_long', { max });
       return { ok: true, value };
     }
     case 'number':
@@ -225,11 +257,11 @@ function checkOne(field: FormField, raw: unknown): One {
     }
     case 'single':
       if (typeof raw !== 'string') return bad('type');
-      return optionValues.includes(raw) ? { ok: true, value: raw } : bad('not_an_option');
+      return optionValues.has(raw) ? { ok: true, value: raw } : bad('not_an_option');
     case 'multi': {
       if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) return bad('type');
       const chosen = [...new Set(raw as string[])];
-      if (chosen.some((v) => !optionValues.includes(v))) return bad('not_an_option');
+      if (chosen.some((v) => !optionValues.has(v))) return bad('not_an_option');
       if (field.max !== undefined && chosen.length > field.max) return bad('too_big', { max: field.max });
       return { ok: true, value: chosen };
     }
@@ -295,33 +327,48 @@ export type AnswerCheck = { ok: true; answers: Answers } | { ok: false; issues: 
  * (to say what is wrong before sending) and on the server (which trusts nothing the phone says).
  */
 export function checkAnswers(definition: FormDefinition, raw: unknown): AnswerCheck {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    return { ok: false, issues: [{ field: '', code: 'type' }] };
-  const input = raw as Record<string, unknown>;
-  const fields = fieldsOf(definition).filter((f) => !DISPLAY_ONLY_FIELD_TYPES.includes(f.type));
-  const known = new Set(fields.map((f) => f.key));
-  const issues: FormAnswerIssue[] = [];
-  for (const key of Object.keys(input)) {
-    if (!known.has(key)) issues.push({ field: key.slice(0, 60), code: 'unknown_field' });
-  }
-  const answers: Answers = {};
-  for (const field of fields) {
-    // Visibility follows the answers already accepted, so a condition on a bad answer hides nothing by mistake.
-    if (!isFieldVisible(field, answers)) continue;
-    const value = input[field.key];
-    if (field.type === 'consent' && value !== true) {
-      if (field.required || !isBlank(value)) issues.push({ field: field.key, code: 'consent' });
-      continue;
+  const compiled = compiledDefinitions.get(definition);
+  if (!compiled) return answerChecker(definition)(raw);
+  compiled.check ??= answerChecker(definition);
+  return compiled.check(raw);
+}
+
+export type AnswerChecker = (raw: unknown) => AnswerCheck;
+
+/** `checkAnswers` for one definition, with what it reads of the definition worked out once. */
+function answerChecker(definition: FormDefinition): AnswerChecker {
+  const rules: FieldRule[] = fieldsOf(definition)
+    .filter((f) => !DISPLAY_ONLY_FIELD_TYPES.includes(f.type))
+    .map((field) => ({ field, optionValues: new Set((field.options ?? []).map((o) => o.value)) }));
+  const known = new Set(rules.map((r) => r.field.key));
+  return (raw) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      return { ok: false, issues: [{ field: '', code: 'type' }] };
+    const input = raw as Record<string, unknown>;
+    const issues: FormAnswerIssue[] = [];
+    for (const key of Object.keys(input)) {
+      if (!known.has(key)) issues.push({ field: key.slice(0, 60), code: 'unknown_field' });
     }
-    if (isBlank(value)) {
-      if (field.required) issues.push({ field: field.key, code: 'required' });
-      continue;
+    const answers: Answers = {};
+    for (const rule of rules) {
+      const { field } = rule;
+      // Visibility follows the answers already accepted, so a condition on a bad answer hides nothing by mistake.
+      if (!isFieldVisible(field, answers)) continue;
+      const value = input[field.key];
+      if (field.type === 'consent' && value !== true) {
+        if (field.required || !isBlank(value)) issues.push({ field: field.key, code: 'consent' });
+        continue;
+      }
+      if (isBlank(value)) {
+        if (field.required) issues.push({ field: field.key, code: 'required' });
+        continue;
+      }
+      const checked = checkOne(rule, value);
+      if (checked.ok) answers[field.key] = checked.value;
+      else issues.push({ field: field.key, ...checked.issue });
     }
-    const checked = checkOne(field, value);
-    if (checked.ok) answers[field.key] = checked.value;
-    else issues.push({ field: field.key, ...checked.issue });
-  }
-  return issues.length ? { ok: false, issues } : { ok: true, answers };
+    return issues.length ? { ok: false, issues } : { ok: true, answers };
+  };
 }
 
 /** A name as a chain list shows it: 张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明, Tom → T**. */

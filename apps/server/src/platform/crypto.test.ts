@@ -10,6 +10,19 @@ const keyA = randomBytes(32);
 const keyB = randomBytes(32);
 const keyC = randomBytes(32);
 
+describe('encryption', () => {
+  it('gives every value its own IV, also across refills of the IV buffer', () => {
+    const crypto = createFieldCrypto(keyA);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const stored = crypto.encrypt(`value ${i}`);
+      ivs.add(stored.split(':')[2]!);
+      expect(crypto.decrypt(stored)).toBe(`value ${i}`);
+    }
+    expect(ivs.size).toBe(1000);
+  });
+});
+
 describe('the key ring', () => {
   const a = createFieldCrypto(keyA);
   const ring = createFieldCrypto(keyB, [keyA]);

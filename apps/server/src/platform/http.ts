@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -67,7 +67,7 @@ export async function buildApp({ config, database, crypto }: AppDeps): Promise<F
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  const securityHeaders = await helmetHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -78,6 +78,10 @@ export async function buildApp({ config, database, crypto }: AppDeps): Promise<F
       },
     },
     hsts: config.secureCookies,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+    done();
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
@@ -184,6 +188,20 @@ export async function buildApp({ config, database, crypto }: AppDeps): Promise<F
     app.swagger(),
   );
   return app;
+}
+
+/**
+ * The headers helmet sets with these options, read once from a throwaway instance: registered as a
+ * plugin, helmet builds its middleware anew for every request (options parsed, policy rendered),
+ * though what it sets depends on the options alone (no nonces here).
+ */
+async function helmetHeaders(options: FastifyHelmetOptions): Promise<[string, string | number | string[]][]> {
+  const probe = Fastify();
+  await probe.register(fastifyHelmet, options);
+  probe.get('/', async (_req, reply) => Object.entries(reply.raw.getHeaders()));
+  const res = await probe.inject({ method: 'GET', url: '/' });
+  await probe.close();
+  return res.json();
 }
 
 async function authenticate(req: FastifyRequest, database: Database, config: Config): Promise<Actor | null> {

@@ -5,6 +5,7 @@ import {
   type FormAnswerIssue,
   type FormDefinition,
   fieldsOf,
+  freezeDefinition,
   maskIdNumber,
   maskPhone,
   type Places,
@@ -81,6 +82,8 @@ async function publishedVersion(ctx: ServiceContext, formId: string, versionNo: 
   if (cached) return cached;
   const row = await findVersion(ctx.db, formId, versionNo);
   if (!row) return null;
+  // Frozen, so the field list and answer checker the shared code derives from it are kept with it.
+  freezeDefinition(row.definition);
   if (versionCache.size >= VERSION_CACHE_MAX) versionCache.delete(versionCache.keys().next().value!);
   versionCache.set(key, row);
   return row;

@@ -25,6 +25,7 @@ import type { Database } from '../../platform/db';
 import { AppError, isAppError } from '../../platform/errors';
 import { sendError } from '../../platform/http';
 import { getPublicForm, publicPlaces, submitAnswer, withdrawAnswer } from './forms.public';
+import { submitValidatorCompiler } from './forms.public.validation';
 import {
   chainOf,
   changeStatus,
@@ -214,6 +215,7 @@ export const formsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
       bodyLimit: SUBMISSION_BODY_LIMIT,
       config: { access: 'public' },
       onRequest: limited,
+      validatorCompiler: submitValidatorCompiler,
       schema: {
         operationId: 'submitFormAnswer',
         tags,

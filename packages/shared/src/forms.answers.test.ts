@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkAnswers,
+  type FormDefinition,
+  fieldsOf,
+  formAnswerMessage,
+  freezeDefinition,
+} from './forms.answers';
+
+const definition = (): FormDefinition => ({
+  sections: [
+    {
+      title: '基本信息',
+      fields: [
+        { key: 'name', type: 'text', label: '姓名', required: true, max: 4 },
+        {
+          key: 'sex',
+          type: 'single',
+          label: '性别',
+          options: [
+            { value: 'm', label: '男' },
+            { value: 'f', label: '女' },
+          ],
+        },
+        { key: 'pets', type: 'multi', label: '宠物', options: [{ value: 'cat', label: '猫' }] },
+        { key: 'note', type: 'textarea', label: '说明', showIf: { field: 'sex', op: 'equals', value: 'f' } },
+      ],
+    },
+    {
+      title: '确认',
+      fields: [
+        { key: 'info', type: 'info', label: '说明' },
+        { key: 'ok', type: 'consent', label: '同意', required: true },
+      ],
+    },
+  ],
+});
+
+const samples: unknown[] = [
+  { name: '张三', sex: 'f', pets: ['cat', 'cat'], note: '第一行\n第二行\t', ok: true },
+  { name: '欧阳小明明', sex: 'x', pets: ['dog'], ok: false, extra: 1 },
+  { name: '𠀋𠀋𠀋𠀋', sex: 'm', note: 'hidden', ok: true },
+  { name: '𠀋𠀋𠀋𠀋𠀋', ok: true },
+  { name: 'a\u0007', ok: true },
+  { name: '  ', info: 'x', ok: true },
+  [],
+  null,
+];
+
+describe('a frozen (published) definition', () => {
+  it('checks every answer exactly as the same definition not frozen', () => {
+    const frozen = freezeDefinition(definition());
+    for (const raw of samples) expect(checkAnswers(frozen, raw)).toEqual(checkAnswers(definition(), raw));
+    // Twice: the second check uses the checker kept with the definition.
+    for (const raw of samples) expect(checkAnswers(frozen, raw)).toEqual(checkAnswers(definition(), raw));
+  });
+
+  it('names the field and its limit in both languages', () => {
+    const check = checkAnswers(freezeDefinition(definition()), { name: '欧阳小明明', ok: true });
+    expect(check).toEqual({ ok: false, issues: [{ field: 'name', code: 'too_long', params: { max: 4 } }] });
+    if (check.ok) return;
+    expect(formAnswerMessage(check.issues[0]!, 'zh-CN')).toBe('内容过长，最多 4 个字');
+    expect(formAnswerMessage(check.issues[0]!, 'en-US')).toBe('Too long: at most 4 characters');
+  });
+
+  it('cannot be changed afterwards, and hands out its field list as a copy', () => {
+    const frozen = freezeDefinition(definition());
+    expect(() => frozen.sections[0]!.fields.push({ key: 'x', type: 'text', label: 'x' })).toThrow(TypeError);
+    expect(() => {
+      frozen.sections[0]!.fields[0]!.max = 10;
+    }).toThrow(TypeError);
+    const fields = fieldsOf(frozen);
+    fields.reverse();
+    expect(fieldsOf(frozen).map((f) => f.key)).toEqual(['name', 'sex', 'pets', 'note', 'info', 'ok']);
+  });
+});
