@@ -8,6 +8,7 @@ import {
   gt,
   inArray,
   isNotNull,
+  isNull,
   ne,
   or,
   type SQL,
@@ -59,12 +60,18 @@ const touches = (communityId?: string) =>
   communityId ? sql` and bool_or(${residents.communityId} = ${communityId})` : sql``;
 
 /**
- * Records sharing a rule's key, as groups of ids: one scan and one aggregation over the scoped
- * residents, whose plan does not depend on the planner's statistics (a self-join's does, and an
- * unanalysed table turned it into a nested loop of seconds). At most `limit + 1` groups.
+ * Records sharing a rule's key, as groups of ids: at most `limit + 1` groups. The keys held more than
+ * once are found first by an aggregate over the rule's covering index alone (`residents_dedupe_*`);
+ * only their members are then read. Aggregating every resident's id too cost seconds at street scale.
  */
 export async function duplicateGroups(db: DbOrTx, scope: Scope, rule: KeyedRule, args: GroupArgs) {
   const g = RULE_GROUPS[rule];
+  const filter = and(scopeWhere(scope, residents), g.where);
+  const key = sql.join(g.key, sql`, `);
+  const heldTwice = sql`select ${key} from ${residents} where ${filter}
+    group by ${residents.streetId}, ${key}
+    having count(*) > 1${g.having ? sql` and ${g.having}` : sql``}${touches(args.communityId)}
+    limit ${args.limit + 1}`;
   return db
     .select({
       members: sql<
@@ -72,24 +79,62 @@ export async function duplicateGroups(db: DbOrTx, scope: Scope, rule: KeyedRule,
       >`json_agg(json_build_object('id', ${residents.id}, 'status', ${residents.status}) order by ${residents.id})`,
     })
     .from(residents)
-    .where(and(scopeWhere(scope, residents), g.where))
-    .groupBy(residents.streetId, ...g.key)
-    .having(sql`count(*) > 1${g.having ? sql` and ${g.having}` : sql``}${touches(args.communityId)}`)
-    .limit(args.limit + 1);
+    .where(and(filter, sql`(${key}) in (${heldTwice})`))
+    .groupBy(residents.streetId, ...g.key);
 }
 
-/** Active residents of every dwelling with two or more, with what the similar-name rule compares. */
-export async function dwellingGroups(db: DbOrTx, scope: Scope, args: Omit<GroupArgs, 'limit'>) {
+const birthYear = (column: PgColumn) => sql`extract(year from ${column})`;
+
+/**
+ * Pairs of active residents of one dwelling that the similar-name rule could join: what it asks
+ * (pinyin lengths within one and birth years within one, or equal initials and birth year) without
+ * the edit distance, which the rule then computes on these few. Handing over every shared dwelling
+ * instead (most of them, at street scale) cost seconds.
+ */
+export async function dwellingPairs(db: DbOrTx, scope: Scope, args: Omit<GroupArgs, 'limit'>) {
+  const other = alias(residents, 'other');
+  const facts = (r: typeof residents | typeof other) => ({
+    id: r.id,
+    namePinyin: r.namePinyin,
+    nameInitials: r.nameInitials,
+    birthDate: r.birthDate,
+  });
   return db
-    .select({
-      members: sql<
-        { id: string; namePinyin: string; nameInitials: string; birthDate: string | null }[]
-      >`json_agg(json_build_object('id', ${residents.id}, 'namePinyin', ${residents.namePinyin}, 'nameInitials', ${residents.nameInitials}, 'birthDate', ${residents.birthDate}) order by ${residents.id})`,
-    })
+    .select({ a: facts(residents), b: facts(other) })
     .from(residents)
-    .where(and(scopeWhere(scope, residents), eq(residents.status, 'active')))
-    .groupBy(residents.dwellingId)
-    .having(sql`count(*) > 1${touches(args.communityId)}`);
+    .innerJoin(
+      other,
+      and(
+        eq(other.streetId, residents.streetId),
+        eq(other.dwellingId, residents.dwellingId),
+        gt(other.id, residents.id),
+        eq(other.status, 'active'),
+      ),
+    )
+    .where(
+      and(
+        scopeWhere(scope, residents),
+        eq(residents.status, 'active'),
+        args.communityId ? eq(residents.communityId, args.communityId) : undefined,
+        or(
+          and(
+            ne(residents.namePinyin, ''),
+            ne(other.namePinyin, ''),
+            sql`abs(length(${residents.namePinyin}) - length(${other.namePinyin})) <= 1`,
+            or(
+              isNull(residents.birthDate),
+              isNull(other.birthDate),
+              sql`abs(${birthYear(residents.birthDate)} - ${birthYear(other.birthDate)}) <= 1`,
+            ),
+          ),
+          and(
+            ne(residents.nameInitials, ''),
+            eq(residents.nameInitials, other.nameInitials),
+            sql`${birthYear(residents.birthDate)} = ${birthYear(other.birthDate)}`,
+          ),
+        ),
+      ),
+    );
 }
 
 /** The pairs among these that someone already judged to be two people. */

@@ -33,7 +33,7 @@ import {
   changesSince,
   dismissedAmong,
   duplicateGroups,
-  dwellingGroups,
+  dwellingPairs,
   factsOf,
   findMergeInScope,
   insertDismissal,
@@ -94,11 +94,8 @@ function allPairs(ids: string[]): [string, string][] {
 async function pairsOf(ctx: ServiceContext, scope: Scope, rule: DedupeReason, communityId?: string) {
   const pairs: [string, string][] = [];
   if (rule === 'dwelling_similar_name') {
-    for (const g of await dwellingGroups(ctx.db, scope, { communityId })) {
-      const m = g.members.slice(0, MAX_GROUP);
-      for (let i = 0; i < m.length; i++)
-        for (let j = i + 1; j < m.length; j++)
-          if (similarNames(m[i]!, m[j]!)) pairs.push([m[i]!.id, m[j]!.id]);
+    for (const { a, b } of await dwellingPairs(ctx.db, scope, { communityId })) {
+      if (similarNames(a, b)) pairs.push([a.id, b.id]);
     }
   } else {
     const groups = await duplicateGroups(ctx.db, scope, rule, { communityId, limit: PAIRS_PER_RULE });

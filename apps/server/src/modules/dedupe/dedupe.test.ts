@@ -141,6 +141,29 @@ describe('candidates', () => {
     expect(pairOf(other.body, p1.id, p2.id)).toBeUndefined();
   });
 
+  it('pairs flatmates by initials and birth year when their pinyin differs more, and within a community filter', async () => {
+    const a = await as(world.users.adminA);
+    const dwelling = await site(a, world.communityA.id);
+    const x = await add(a, {
+      dwellingId: dwelling('3号楼2单元101'),
+      name: '张三丰',
+      birthDate: '1960-01-01',
+    });
+    // zhangsanfeng / zhangsifei: two letters shorter, but the same initials (zsf) and birth year.
+    const y = await add(a, { householdId: x.householdId, name: '张思飞', birthDate: '1960-08-08' });
+    // The same initials a generation apart: father and son, not one person.
+    const z = await add(a, { householdId: x.householdId, name: '张少峰', birthDate: '1988-08-08' });
+    for (const query of ['', `?communityId=${world.communityA.id}&reason=dwelling_similar_name`]) {
+      const res = await a.get<Candidates>(`/api/dedupe/candidates${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(pairOf(res.body, x.id, y.id)?.reasons, query).toEqual(['dwelling_similar_name']);
+      expect(pairOf(res.body, x.id, z.id), query).toBeUndefined();
+      expect(pairOf(res.body, y.id, z.id), query).toBeUndefined();
+    }
+    const elsewhere = await a.get<Candidates>(`/api/dedupe/candidates?communityId=${world.communityB.id}`);
+    expect(pairOf(elsewhere.body, x.id, y.id)).toBeUndefined();
+  });
+
   it('remembers a dismissed pair, with an audit row', async () => {
     const a = await as(world.users.adminA);
     const dwelling = await site(a, world.communityA.id);

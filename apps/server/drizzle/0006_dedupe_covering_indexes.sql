@@ -1,0 +1,4 @@
+CREATE INDEX "residents_dedupe_id_idx" ON "residents" USING btree ("street_id","id_number_hash","status","id") WHERE "residents"."id_number_hash" is not null;--> statement-breakpoint
+CREATE INDEX "residents_dedupe_phone_idx" ON "residents" USING btree ("street_id","phone_hash","name","id") WHERE "residents"."status" = 'active' and "residents"."phone_hash" is not null;--> statement-breakpoint
+CREATE INDEX "residents_dedupe_pinyin_idx" ON "residents" USING btree ("street_id","name_pinyin","birth_date","id") WHERE "residents"."status" = 'active' and "residents"."birth_date" is not null;--> statement-breakpoint
+CREATE INDEX "residents_dedupe_dwelling_idx" ON "residents" USING btree ("street_id","dwelling_id","id","name_pinyin","name_initials","birth_date") WHERE "residents"."status" = 'active';
