@@ -65,6 +65,18 @@ describe('platform journey (community secretary, Chinese UI)', () => {
     await screenshot(page, 'platform-building-zh-CN');
   });
 
+  it('adds a third entrance with its 12 dwellings; the first two stay as they were', async () => {
+    const { page } = journey;
+    await page.getByTestId('building-add-entrances').click();
+    await page.getByTestId('building-entrances-form').waitFor();
+    const preview = page.getByTestId('building-entrances-preview');
+    await expect.poll(() => preview.textContent()).toContain('共 12 户');
+    await page.getByTestId('building-entrances-form-submit').click();
+    await page.getByTestId('building-entrances-form').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('dwelling-cell').count()).toBe(36);
+    expect(await page.getByTestId('entrance-head').allTextContents()).toEqual(['1单元', '2单元', '3单元']);
+  });
+
   it('delegates the community to a worker as acting secretary for a week', async () => {
     const { page } = journey;
     await page.getByTestId('nav-delegations').click();

@@ -122,6 +122,41 @@ describe('register model journey (community admin): fields, clearing, relations,
     await setLocale(page, 'zh-CN');
   });
 
+  it('moves the resident to another dwelling (迁居) and sees the new address and the timeline entry', async () => {
+    const { page } = journey;
+    await page.goto(`/residents/${resident.id}`);
+    await expect.poll(() => page.getByTestId('resident-name').textContent(), SLOW).toBe(resident.name);
+    const now = await api<{ buildingId: string; dwellingId: string }>(
+      page,
+      'GET',
+      `/api/residents/${resident.id}`,
+    );
+    const building = await api<{ dwellings: { id: string; label: string; status: string }[] }>(
+      page,
+      'GET',
+      `/api/buildings/${now.buildingId}`,
+    );
+    const target = building.dwellings.find((d) => d.status === 'active' && d.id !== now.dwellingId);
+    expect(target).toBeDefined();
+    await page.getByTestId('resident-move').click();
+    await page.getByTestId('move-form').waitFor();
+    // The picker opens on the resident's own building; a room of it is the target.
+    await chooseOption(page, 'move-target-dwelling', target!.label, target!.label);
+    await page.getByTestId('move-form-submit').click();
+    await page.getByTestId('move-form').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.getByTestId('resident-profile').textContent(), SLOW)
+      .toContain(target!.label);
+    const entry = page.locator('[data-testid="timeline-entry"][data-kind="resident.move"]').first();
+    await entry.waitFor();
+    const text = await entry.textContent();
+    expect(text).toContain('迁居');
+    expect(text).toContain(target!.label);
+    const moved = await api<{ dwellingId: string }>(page, 'GET', `/api/residents/${resident.id}`);
+    expect(moved.dwellingId).toBe(target!.id);
+    await screenshot(page, 'register-model-moved-zh-CN');
+  });
+
   it('raised no uncaught errors in the page', () => {
     expect(journey.pageErrors).toEqual([]);
   });

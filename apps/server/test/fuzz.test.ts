@@ -87,8 +87,13 @@ beforeAll(async () => {
     name: '样本居民',
     phone: '13800001234',
   });
+  const family = await admin.post<{ householdId: string }>('/api/residents', {
+    dwellingId: building.body.dwellings[2]!.id,
+    name: '样本户主',
+  });
   ids = {
     areas: world.compoundA.id,
+    households: family.body.householdId,
     buildings: building.body.id,
     dwellings: building.body.dwellings[0]!.id,
     grids: grid.body.id,
@@ -117,6 +122,7 @@ beforeAll(async () => {
       number: '105',
     },
     'POST /api/buildings/{id}/floors': { version: 1, floors: 4 },
+    'POST /api/buildings/{id}/entrances': { version: 1, entrances: 3 },
     'PATCH /api/dwellings/{id}': { version: 1, number: '109' },
     'POST /api/dwellings/{id}/archive': { version: 1 },
     'POST /api/grids': { communityId: world.communityA.id, name: 'G2', buildingIds: [building.body.id] },
@@ -147,6 +153,16 @@ beforeAll(async () => {
     'PATCH /api/residents/{id}': { version: 1, phone: '13900001234' },
     'POST /api/residents/{id}/move-out': { version: 1, kind: 'moved_out', date: '2026-01-01' },
     'POST /api/residents/{id}/reveal': { fields: ['phone'], reason: '核实' },
+    'POST /api/residents/{id}/move': {
+      version: 1,
+      dwellingId: building.body.dwellings[3]!.id,
+      movedAt: '2026-01-01',
+    },
+    'POST /api/households/{id}/move': {
+      version: 1,
+      dwellingId: building.body.dwellings[4]!.id,
+      movedAt: '2026-01-01',
+    },
   };
 });
 afterAll(() => t.close());

@@ -213,6 +213,22 @@ export const BuildingFloorsAdded = z.object({
 });
 export type BuildingFloorsAdded = z.infer<typeof BuildingFloorsAdded>;
 
+export const BuildingEntrancesAdd = z.strictObject({
+  version: Version,
+  /** The building's new number of entrances (单元), above the current one. */
+  entrances: z.number().int().min(2).max(30),
+  /** Flats per floor in each new entrance; the building's own count when left out, 0 for empty entrances. */
+  roomsPerFloor: z.number().int().min(0).max(30).optional(),
+});
+export type BuildingEntrancesAdd = z.infer<typeof BuildingEntrancesAdd>;
+
+export const BuildingEntrancesAdded = z.object({
+  building: BuildingDetail,
+  /** How many dwellings the new entrances received. */
+  created: z.number().int(),
+});
+export type BuildingEntrancesAdded = z.infer<typeof BuildingEntrancesAdded>;
+
 export const Grid = z.object({
   id: Id,
   streetId: Id,

@@ -76,6 +76,11 @@ export const ERRORS = {
     zh: '加层后的层数须多于现有的 {floors} 层',
     en: 'The new number of floors must be above the current {floors}',
   },
+  'building.entrances_not_added': {
+    status: 422,
+    zh: '增加后的单元数须多于现有的 {entrances} 个',
+    en: 'The new number of entrances must be above the current {entrances}',
+  },
   'dwelling.not_found': { status: 404, zh: '房屋不存在', en: 'Dwelling not found' },
   'dwelling.duplicate': {
     status: 409,
@@ -192,6 +197,11 @@ export const ERRORS = {
     en: 'Creating buildings or dwellings during an import needs the building management permission in this community; skip them, or ask someone who has it',
   },
   'household.not_found': { status: 404, zh: '户不存在', en: 'Household not found' },
+  'household.not_active': {
+    status: 409,
+    zh: '该户已迁出，不能再迁居',
+    en: 'This household has moved out and cannot move again',
+  },
   'dedupe.merge_not_found': { status: 404, zh: '合并记录不存在', en: 'Merge record not found' },
   'dedupe.survivor_not_active': {
     status: 409,
@@ -412,11 +422,6 @@ export const ERRORS = {
     zh: '答卷中没有可写入所选登记项的回答',
     en: 'The submission has no answer for the chosen register field',
   },
-  'submission.dwelling_differs': {
-    status: 400,
-    zh: '答卷中的住址与登记不同：迁入、迁出请在居民档案中办理',
-    en: 'The answered address differs from the register: record a move on the resident’s page',
-  },
   'submission.export_too_large': {
     status: 422,
     zh: '一次最多导出 {max} 份答卷，请缩小筛选范围',
@@ -500,6 +505,21 @@ export const FIELD_MESSAGES = {
     en: 'Choose a resident, or enter the person’s name',
   },
   date_in_future: { zh: '日期不能晚于今天', en: 'The date cannot be later than today' },
+  // Moves within the register (ResidentMove, HouseholdMove and the service's own checks).
+  move_relation_required: {
+    zh: '加入已有的户时，请选择与户主的关系（不能是户主）',
+    en: 'When joining a household, choose the relation to its head (not head)',
+  },
+  move_other_street: {
+    zh: '只能迁往本街道内的房屋；迁往外街道请办理迁出，由新街道登记',
+    en: 'A move stays within the street; for another street, record a move-out and let that street register them',
+  },
+  move_same_household: { zh: '已在这一户中', en: 'Already a member of this household' },
+  move_same_dwelling: { zh: '该户已住在这套房屋', en: 'The household already lives in this dwelling' },
+  move_household: {
+    zh: '所选的户不在这套房屋，或已迁出',
+    en: 'The chosen household is not in this dwelling, or has moved out',
+  },
   relation_other_one: {
     zh: '选择了居民时不再填写姓名和电话',
     en: 'With a resident chosen, leave the name and phone empty',

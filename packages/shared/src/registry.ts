@@ -261,6 +261,38 @@ export const ResidentMoveOut = z.strictObject({
   movedOutTo: optionalText(200).optional(),
 });
 
+/**
+ * 迁居: a resident moves to another dwelling of the same street, joining one of its active households
+ * (with their relation to its head) or as the head of a new household opened there.
+ */
+export const ResidentMove = z
+  .strictObject({
+    version: Version,
+    dwellingId: Id,
+    householdId: Id.optional(),
+    /** Only when joining: a new household's first member is its head. */
+    relationToHead: z.enum(RELATIONS_TO_HEAD).optional(),
+    movedAt: pastDate,
+  })
+  .superRefine((body, ctx) => {
+    if (body.householdId && (!body.relationToHead || body.relationToHead === 'head')) {
+      ctx.addIssue({ code: 'custom', path: ['relationToHead'], message: 'move_relation_required' });
+    }
+  });
+export type ResidentMove = z.infer<typeof ResidentMove>;
+
+/** The household left behind: closed with its last member, or without a head when its head moved. */
+export const ResidentMoved = z.object({
+  resident: Resident,
+  previousHousehold: z.object({
+    id: Id,
+    status: z.enum(['active', 'moved_out']),
+    /** Others remain and none is the head any more: a worker names a new head (relation 户主). */
+    headless: z.boolean(),
+  }),
+});
+export type ResidentMoved = z.infer<typeof ResidentMoved>;
+
 export const RevealRequest = z.strictObject({
   fields: z.array(SensitiveField).min(1).max(3),
   reason: boundedText(200),
@@ -334,6 +366,14 @@ export const Household = z.object({
   version: z.number().int(),
 });
 export type Household = z.infer<typeof Household>;
+
+/** 整户迁居: the household and every active member move to another dwelling of the same street. */
+export const HouseholdMove = z.strictObject({
+  version: Version,
+  dwellingId: Id,
+  movedAt: pastDate,
+});
+export type HouseholdMove = z.infer<typeof HouseholdMove>;
 
 export const DwellingHouseholdsQuery = z.strictObject({ dwellingId: Id });
 

@@ -159,7 +159,10 @@ export const SubmissionDiffRow = z.object({
   proposed: z.string(),
   state: z.enum(DIFF_STATES),
   sensitive: z.boolean(),
-  /** False when applying cannot take this field (a different dwelling is a move, done in the register). */
+  /**
+   * False when applying cannot take this field: a different dwelling is applied as a move (迁居), which
+   * needs a dwelling in use within the worker's scope.
+   */
   applicable: z.boolean(),
 });
 export type SubmissionDiffRow = z.infer<typeof SubmissionDiffRow>;

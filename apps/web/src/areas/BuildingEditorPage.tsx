@@ -1,4 +1,9 @@
-import { EditOutlined, PlusOutlined, VerticalAlignTopOutlined } from '@ant-design/icons';
+import {
+  EditOutlined,
+  InsertRowRightOutlined,
+  PlusOutlined,
+  VerticalAlignTopOutlined,
+} from '@ant-design/icons';
 import type { BuildingDetail, Dwelling } from '@linli/shared';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Space, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
@@ -9,15 +14,14 @@ import { usePermission, useSession } from '../auth/session';
 import { HouseholdDrawer } from '../residents/HouseholdDrawer';
 import { useOccupancy } from '../residents/residents.api';
 import { AddDwellingModal } from './AddDwellingModal';
-import { AddFloorsModal } from './AddFloorsModal';
 import { useAreaTree, useBuilding } from './areas.api';
 import { canOnArea, indexAreas } from './areaTree';
 import { BuildingFormModal } from './BuildingFormModal';
 import { DwellingGrid, OccupancyLegend } from './DwellingGrid';
 import { DwellingModal } from './DwellingModal';
+import { canGrow, GrowBuildingModal, type Growth } from './GrowBuildingModal';
 
 /** The highest floor a building may have (the shared `BuildingSpec` bound). */
-const MAX_FLOORS = 99;
 
 export function BuildingEditorPage() {
   const { buildingId = '' } = useParams();
@@ -31,7 +35,7 @@ export function BuildingEditorPage() {
 type Dialog =
   | { kind: 'edit' }
   | { kind: 'add' }
-  | { kind: 'floors' }
+  | { kind: 'grow'; growth: Growth }
   | { kind: 'dwelling'; dwelling: Dwelling }
   | { kind: 'household'; dwelling: Dwelling };
 
@@ -90,11 +94,19 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
               </Button>
               <Button
                 icon={<VerticalAlignTopOutlined />}
-                onClick={() => setDialog({ kind: 'floors' })}
-                disabled={building.floors >= MAX_FLOORS}
+                onClick={() => setDialog({ kind: 'grow', growth: 'floors' })}
+                disabled={!canGrow(building, 'floors')}
                 data-testid="building-add-floors"
               >
                 {t('buildings.addFloors')}
+              </Button>
+              <Button
+                icon={<InsertRowRightOutlined />}
+                onClick={() => setDialog({ kind: 'grow', growth: 'entrances' })}
+                disabled={!canGrow(building, 'entrances')}
+                data-testid="building-add-entrances"
+              >
+                {t('buildings.addEntrances')}
               </Button>
               <Button
                 type="primary"
@@ -162,7 +174,9 @@ function BuildingEditor({ building }: { building: BuildingDetail }) {
         <BuildingFormModal target={{ mode: 'edit', building }} onClose={close} onSaved={close} />
       )}
       {dialog?.kind === 'add' && <AddDwellingModal building={building} onClose={close} />}
-      {dialog?.kind === 'floors' && <AddFloorsModal building={building} onClose={close} />}
+      {dialog?.kind === 'grow' && (
+        <GrowBuildingModal building={building} growth={dialog.growth} onClose={close} />
+      )}
       {dialog?.kind === 'household' && (
         <HouseholdDrawer
           dwelling={dialog.dwelling}

@@ -5,6 +5,8 @@ import {
   type AreaUpdate,
   Building,
   BuildingDetail,
+  type BuildingEntrancesAdd,
+  BuildingEntrancesAdded,
   type BuildingFloorsAdd,
   BuildingFloorsAdded,
   type BuildingSpec,
@@ -29,6 +31,7 @@ export type AreaUpdateBody = z.input<typeof AreaUpdate>;
 export type BuildingSpecBody = z.input<typeof BuildingSpec>;
 export type BuildingUpdateBody = z.input<typeof BuildingUpdate>;
 export type BuildingFloorsAddBody = z.input<typeof BuildingFloorsAdd>;
+export type BuildingEntrancesAddBody = z.input<typeof BuildingEntrancesAdd>;
 export type DwellingCreateBody = z.input<typeof DwellingCreate>;
 export type DwellingUpdateBody = z.input<typeof DwellingUpdate>;
 export type GridCreateBody = z.input<typeof GridCreate>;
@@ -146,6 +149,16 @@ export function useAddFloors() {
   return useMutation({
     mutationFn: ({ id, ...body }: BuildingFloorsAddBody & { id: string }) =>
       api.post(`/api/buildings/${id}/floors`, BuildingFloorsAdded, body),
+    onSuccess: (result) => onChanged(result.building),
+  });
+}
+
+/** Adding entrances (加单元): the new entrances and their flats come back with the building. */
+export function useAddEntrances() {
+  const onChanged = useBuildingChanged();
+  return useMutation({
+    mutationFn: ({ id, ...body }: BuildingEntrancesAddBody & { id: string }) =>
+      api.post(`/api/buildings/${id}/entrances`, BuildingEntrancesAdded, body),
     onSuccess: (result) => onChanged(result.building),
   });
 }

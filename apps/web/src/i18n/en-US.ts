@@ -265,6 +265,8 @@ export const enUS: Messages = {
     merge_undo: 'Merge undone',
     dedupe_dismiss: 'Marked as not a duplicate',
     submission: { apply: 'Updated from a form submission' },
+    move: 'Moved house',
+    household: { move: 'Household moved house' },
   },
   areas: {
     treeTitle: 'Areas',
@@ -320,6 +322,18 @@ export const enUS: Messages = {
     newFloors: 'Floors after adding',
     newRoomsPerFloor: 'Dwellings per new floor',
     newRoomsHint: '0 adds empty floors only',
+    addEntrances: 'Add entrances',
+    addEntrancesTitle: 'Add entrances to “{{building}}”',
+    addEntrancesHint:
+      'New entrances come after the current {{entrances}}, each {{floors}} floors high; existing dwellings keep their numbers and floors. A building that had one entrance gets the entrance in its addresses (5号楼301 becomes 5号楼1单元301).',
+    addEntrancesPreview:
+      '{{added}} entrances will be added (entrances {{from}}–{{to}}): {{floors}} floors of {{rooms}} dwellings each, {{count}} in all, numbered like 101, 102.',
+    addEntrancesPreviewEmpty:
+      '{{added}} empty entrances will be added (entrances {{from}}–{{to}}); add their dwellings one by one later.',
+    entrancesAdded: 'Now {{entrances}} entrances; {{count}} dwellings added',
+    newEntrances: 'Entrances after adding',
+    newEntranceRooms: 'Dwellings per floor in new entrances',
+    newEntranceRoomsHint: '0 adds empty entrances only',
     fields: {
       name: 'Building name',
       kind: 'Type',
@@ -520,7 +534,12 @@ export const enUS: Messages = {
   },
   auditAction: {
     area: { create: 'Area created', update: 'Area changed', archive: 'Area archived' },
-    building: { create: 'Building created', update: 'Building changed' },
+    building: {
+      create: 'Building created',
+      update: 'Building changed',
+      add_floors: 'Floors added',
+      add_entrances: 'Entrances added',
+    },
     dwelling: {
       create: 'Dwelling added',
       update: 'Dwelling changed',
@@ -528,7 +547,7 @@ export const enUS: Messages = {
       profile_update: 'Dwelling details changed',
       reveal: 'Owner phone revealed',
     },
-    household: { tags: 'Household tags changed' },
+    household: { tags: 'Household tags changed', move: 'Household moved house' },
     grid: { create: 'Grid created', update: 'Grid changed' },
     user: {
       create: 'User created',
@@ -549,6 +568,7 @@ export const enUS: Messages = {
       dedupe_dismiss: 'Marked as not a duplicate',
       relation_add: 'Relation added',
       relation_end: 'Relation ended',
+      move: 'Moved house',
     },
     auth: {
       login: 'Signed in',
@@ -601,6 +621,10 @@ export const enUS: Messages = {
     entrances: 'Entrances',
     entranceCount: 'Entrances',
     roomsPerFloor: 'Per floor',
+    roomsPerNewFloor: 'Per new floor',
+    dwellingsCreated: 'Dwellings added',
+    skipped: 'Not created again',
+    entrancesAdded: 'Entrances added',
     builtYear: 'Year built',
     notes: 'Notes',
     number: 'Number',
@@ -1347,7 +1371,9 @@ export const enUS: Messages = {
       proposed: 'In the submission',
       stateTitle: 'Comparison',
       state: { same: 'Same', changed: 'Different', new: 'New' },
-      notApplicable: 'Different address: record a move on the resident’s page',
+      notApplicable: 'The answered dwelling is archived or outside your area: no one can move in',
+      move: 'Move',
+      moveHint: 'Applying moves this person to the answered dwelling, as a new household',
       none: 'This form has no question feeding the register',
       apply: 'Apply {{count}} chosen field(s)',
       create: 'Create resident ({{count}} fields)',
@@ -1373,5 +1399,37 @@ export const enUS: Messages = {
       },
       household: { dwelling: 'Address (dwelling)' },
     },
+  },
+  residentMove: {
+    action: 'Move',
+    title: '{{name}}: move house',
+    hint: 'Now living at {{address}}. Choose another dwelling in the street; the old address stays in the history.',
+    target: 'Moving to',
+    compound: 'Compound',
+    building: 'Building',
+    dwelling: 'Room',
+    household: 'Household',
+    newHousehold: 'New household (this person is head)',
+    joinHead: 'Join the household of {{name}} ({{count}} people)',
+    joinHeadless: 'Join a household without a head ({{count}} people)',
+    movedAt: 'Moved in on',
+    submit: 'Move',
+    moved: '{{name}} moved to {{address}}',
+    headlessTitle: 'The old household has no head',
+    headlessHint:
+      'The head of the old household moved away. Open another member’s page and set their relation to head to “Head”.',
+    previousClosed: 'No one lives in the old household any more: it is closed',
+    householdAction: 'Move household',
+    householdTitle: 'Move household: {{name}}',
+    householdHint:
+      'The {{count}} people living in this household ({{names}}) move together; members who moved out or died keep the old address.',
+    householdMoved: 'Household moved to {{address}}',
+    noHead: 'This household has no head: set one member’s relation to head to “Head”',
+    householdChoice: { opened: 'New household', joined: 'Joined a household' },
+    previousHousehold: {
+      closed: 'Old household closed (no one left)',
+      headless: 'Old household has no head',
+    },
+    fields: { movedAt: 'Moved in on', household: 'Household', previousHousehold: 'Old household' },
   },
 };

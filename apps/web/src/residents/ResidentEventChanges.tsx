@@ -21,6 +21,8 @@ const ENUM_GROUPS: Record<string, string> = {
   arrivalReason: 'register.arrivalReason',
   provenance: 'register.provenance',
   relation: 'register.relationKind',
+  household: 'residentMove.householdChoice',
+  previousHousehold: 'residentMove.previousHousehold',
 };
 
 /** A provenance in the reader's language: a known source by its label, an import by its file and row. */
@@ -43,9 +45,12 @@ export function ResidentEventChanges({ changes }: { changes: ResidentEventItem['
   if (!changes) return null;
   const fieldName = (field: string) => {
     const key = field.replace(/Masked$/, '');
-    return i18n.exists(`residents.fields.${key}`)
-      ? t(`residents.fields.${key}` as 'residents.fields.name')
-      : t(`register.fields.${key}` as 'register.fields.ethnicity', field);
+    if (i18n.exists(`residents.fields.${key}`))
+      return t(`residents.fields.${key}` as 'residents.fields.name');
+    if (i18n.exists(`residentMove.fields.${key}`)) {
+      return t(`residentMove.fields.${key}` as 'residentMove.fields.movedAt');
+    }
+    return t(`register.fields.${key}` as 'register.fields.ethnicity', field);
   };
   const show = (field: string, value: unknown): string => {
     if (Array.isArray(value) && field === 'tags') {

@@ -1,6 +1,14 @@
-import { EditOutlined, EyeOutlined, LogoutOutlined, TableOutlined } from '@ant-design/icons';
+import {
+  EditOutlined,
+  EyeOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  SwapOutlined,
+  TableOutlined,
+} from '@ant-design/icons';
 import { ETHNICITIES, type Resident, type SensitiveField, TAGS } from '@linli/shared';
 import {
+  Alert,
   Breadcrumb,
   Button,
   Card,
@@ -26,7 +34,9 @@ import { usePermission } from '../auth/session';
 import { formatDateTime, formatDateTimeShort } from '../i18n/format';
 import { useLocale } from '../i18n/useLocale';
 import { householdTagLabel } from './HouseholdTagsModal';
+import { MoveHouseholdModal } from './MoveHouseholdModal';
 import { MoveOutModal } from './MoveOutModal';
+import { MoveResidentModal } from './MoveResidentModal';
 import { ResidentEditDrawer } from './ResidentEditDrawer';
 import { ResidentEventChanges, useProvenanceLabel } from './ResidentEventChanges';
 import { RelationsCard } from './ResidentRelations';
@@ -48,7 +58,7 @@ export function ResidentPage() {
   return <ResidentView key={resident.data.id} resident={resident.data} />;
 }
 
-type Dialog = 'edit' | 'reveal' | 'move-out';
+type Dialog = 'edit' | 'reveal' | 'move' | 'move-out';
 
 function ResidentView({ resident }: { resident: Resident }) {
   const { t } = useTranslation();
@@ -279,6 +289,9 @@ function ResidentView({ resident }: { resident: Resident }) {
               ))}
             {canWrite && active && (
               <>
+                <Button icon={<SwapOutlined />} onClick={() => setDialog('move')} data-testid="resident-move">
+                  {t('residentMove.action')}
+                </Button>
                 <Button
                   icon={<LogoutOutlined />}
                   onClick={() => setDialog('move-out')}
@@ -319,6 +332,7 @@ function ResidentView({ resident }: { resident: Resident }) {
         </Col>
       </Row>
       {dialog === 'edit' && <ResidentEditDrawer resident={resident} onClose={close} />}
+      {dialog === 'move' && <MoveResidentModal resident={resident} onClose={close} />}
       {dialog === 'move-out' && <MoveOutModal resident={resident} onClose={close} />}
       {dialog === 'reveal' && (
         <RevealModal
@@ -334,26 +348,48 @@ function ResidentView({ resident }: { resident: Resident }) {
 function HouseholdCard({ resident }: { resident: Resident }) {
   const { t } = useTranslation();
   const { locale } = useLocale();
+  const canWrite = usePermission('resident.write');
+  const [moving, setMoving] = useState(false);
   const households = useHouseholds(resident.dwellingId);
   const household = households.data?.items.find((candidate) => candidate.id === resident.householdId);
   const others = household?.members.filter((member) => member.id !== resident.id) ?? [];
+  const living = household?.status === 'active' && resident.status === 'active';
   return (
     <Card
       title={t('residents.household')}
       size="small"
       data-testid="resident-household"
       extra={
-        household && household.tags.length > 0 ? (
-          <Space size={2} wrap>
-            {household.tags.map((tag) => (
-              <Tag key={tag.code} color="blue">
-                {householdTagLabel(tag.code, locale)}
-              </Tag>
-            ))}
-          </Space>
-        ) : null
+        <Space size={2} wrap>
+          {household?.tags.map((tag) => (
+            <Tag key={tag.code} color="blue">
+              {householdTagLabel(tag.code, locale)}
+            </Tag>
+          ))}
+          {canWrite && living && (
+            <Button
+              size="small"
+              icon={<HomeOutlined />}
+              onClick={() => setMoving(true)}
+              data-testid="household-move"
+            >
+              {t('residentMove.householdAction')}
+            </Button>
+          )}
+        </Space>
       }
     >
+      {living && household.headName === null && (
+        // Left without a head when the head moved away: named again by giving someone the relation 户主.
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 8 }}
+          title={t('residentMove.noHead')}
+          data-testid="household-no-head"
+        />
+      )}
+      {moving && household && <MoveHouseholdModal household={household} onClose={() => setMoving(false)} />}
       {households.isError ? (
         <QueryErrorResult error={households.error} onRetry={() => void households.refetch()} />
       ) : (

@@ -2,12 +2,15 @@ import {
   AccessLogEntry,
   BuildingOccupancy,
   Household,
+  type HouseholdMove,
   type HouseholdTagsUpdate,
   Ok,
   page,
   Resident,
   type ResidentCreate,
   ResidentEvent,
+  type ResidentMove,
+  ResidentMoved,
   type ResidentMoveOut,
   ResidentRelation,
   type ResidentRelationCreate,
@@ -133,6 +136,41 @@ export function useMoveOutResident() {
     mutationFn: ({ id, ...body }: ResidentMoveOutBody & { id: string }) =>
       api.post(`/api/residents/${id}/move-out`, Resident, body),
     onSuccess: onChanged,
+  });
+}
+
+export type ResidentMoveBody = z.input<typeof ResidentMove>;
+export type HouseholdMoveBody = z.input<typeof HouseholdMove>;
+
+/** A move changes the lists of both dwellings and the building grids around them. */
+function useMoved() {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: ['households'] });
+    void queryClient.invalidateQueries({ queryKey: ['residents'] });
+    void queryClient.invalidateQueries({ queryKey: ['occupancy'] });
+  };
+}
+
+export function useMoveResident() {
+  const onMoved = useMoved();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: ResidentMoveBody & { id: string }) =>
+      api.post(`/api/residents/${id}/move`, ResidentMoved, body),
+    onSuccess: (moved) => {
+      queryClient.setQueryData(residentKeys.detail(moved.resident.id), moved.resident);
+      onMoved();
+    },
+  });
+}
+
+export function useMoveHousehold() {
+  const onMoved = useMoved();
+  return useMutation({
+    mutationFn: ({ id, ...body }: HouseholdMoveBody & { id: string }) =>
+      api.post(`/api/households/${id}/move`, Household, body),
+    onSuccess: onMoved,
   });
 }
 

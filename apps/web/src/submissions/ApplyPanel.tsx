@@ -40,6 +40,13 @@ function failedTargets(error: unknown): Set<string> {
   return new Set((details?.issues ?? []).map((i) => String(i.path ?? '')));
 }
 
+/** Another answered dwelling for a resident of the register is applied as a move (迁居) into a new household. */
+function isMove(row: Row, residentId: string | null): boolean {
+  return (
+    residentId !== null && row.target === 'household.dwelling' && row.state === 'changed' && row.applicable
+  );
+}
+
 /** Candidates from the register, the field-by-field diff against the one chosen, and applying it. */
 export function ApplyPanel({ submission }: { submission: SubmissionDetailItem }) {
   const { t } = useTranslation();
@@ -223,6 +230,14 @@ function DiffTable({
           </Tag>
           {!r.applicable && (
             <Typography.Text type="secondary">{t('submissions.diff.notApplicable')}</Typography.Text>
+          )}
+          {isMove(r, residentId) && (
+            <>
+              <Tag color="purple" data-testid="diff-move">
+                {t('submissions.diff.move')}
+              </Tag>
+              <Typography.Text type="secondary">{t('submissions.diff.moveHint')}</Typography.Text>
+            </>
           )}
         </Space>
       ),

@@ -1,6 +1,8 @@
 import {
   Building,
   BuildingDetail,
+  BuildingEntrancesAdd,
+  BuildingEntrancesAdded,
   BuildingFloorsAdd,
   BuildingFloorsAdded,
   BuildingListQuery,
@@ -18,6 +20,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   addDwelling,
+  addEntrances,
   addFloors,
   archiveDwelling,
   createBuilding,
@@ -80,6 +83,19 @@ export const buildingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => addFloors(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/buildings/:id/entrances',
+    {
+      schema: {
+        operationId: 'addBuildingEntrances',
+        tags,
+        params: IdParams,
+        body: BuildingEntrancesAdd,
+        response: { 200: BuildingEntrancesAdded },
+      },
+    },
+    async (req) => addEntrances(req.ctx, req.params.id, req.body),
   );
   app.post(
     '/api/buildings/:id/dwellings',

@@ -1,4 +1,6 @@
 import {
+  type BuildingEntrancesAdd,
+  type BuildingEntrancesAdded,
   type BuildingFloorsAdd,
   type BuildingFloorsAdded,
   type BuildingSpec,
@@ -285,6 +287,62 @@ export async function addFloors(
       delegationId: grant.delegationId,
     });
     return { building: await detail(tx, updated), created: newRows.length, skipped };
+  });
+}
+
+/**
+ * Adds entrances (单元) after the last one — for a building an import created with only the entrances
+ * its file named, or one extended. Each new entrance gets every floor's flats, numbered as at creation.
+ * Existing dwellings keep their numbers; their labels gain the entrance when a one-entrance building
+ * gets a second (5号楼301 becomes 5号楼1单元301), as every label of a multi-entrance building reads.
+ */
+export async function addEntrances(
+  ctx: ServiceContext,
+  id: string,
+  input: BuildingEntrancesAdd,
+): Promise<BuildingEntrancesAdded> {
+  return changeBuilding(ctx, id, async (tx, building, grant) => {
+    const entranceRows = await entrancesOf(tx, building.id);
+    const dwellingRows = await dwellingsOf(tx, building.id);
+    assertVersion(building, input.version, 'building.version_conflict', (b) =>
+      presentBuildingDetail(b, entranceRows, dwellingRows),
+    );
+    if (input.entrances <= building.entranceCount) {
+      throw new AppError('building.entrances_not_added', { entrances: building.entranceCount });
+    }
+    const rooms = input.roomsPerFloor ?? building.roomsPerFloor;
+    // Numbers continue after the highest entrance there is, whatever the count says.
+    const highest = Math.max(0, ...entranceRows.map((e) => e.number));
+    const added = await insertEntrances(
+      tx,
+      Array.from({ length: input.entrances - building.entranceCount }, (_, i) => ({
+        id: newId(),
+        streetId: building.streetId,
+        communityId: building.communityId,
+        buildingId: building.id,
+        number: highest + i + 1,
+        name: entranceName(highest + i + 1),
+      })),
+    );
+    const newRows = added.flatMap((entrance) =>
+      floorRooms(1, building.floors, rooms).map((d) => newDwellingRow(ctx, building, entrance.id, d)),
+    );
+    await insertDwellings(tx, newRows);
+    const updated = await updateBuildingRow(tx, id, { entranceCount: input.entrances });
+    await writeAudit(tx, ctx, {
+      action: 'building.add_entrances',
+      entityType: 'building',
+      entityId: id,
+      scope: updated,
+      changes: {
+        entranceCount: { from: building.entranceCount, to: updated.entranceCount },
+        entrancesAdded: { to: added.map((e) => e.name) },
+        roomsPerFloor: { to: rooms },
+        dwellingsCreated: { to: newRows.length },
+      },
+      delegationId: grant.delegationId,
+    });
+    return { building: await detail(tx, updated), created: newRows.length };
   });
 }
 

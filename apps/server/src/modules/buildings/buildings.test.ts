@@ -702,6 +702,145 @@ describe('raising a building (加层)', () => {
   });
 });
 
+describe('adding entrances (加单元)', () => {
+  type Widened = { building: Detail; created: number };
+  const labelsOf = (b: Detail) => b.dwellings.map((d) => d.label).sort();
+
+  it('adds entrances after the last, each with every floor’s flats; the old flats stay and their labels gain the entrance', async () => {
+    const a = await as(world.users.adminA);
+    // A number, as buildings are usually named, so the register's address search can name it.
+    const name = String(Date.now() % 1_000_000);
+    const b = await create(a, world.compoundA.id, { name, floors: 2, entrances: 1, roomsPerFloor: 2 });
+    const label = `${name}号楼`;
+    expect(labelsOf(b)).toEqual([`${label}101`, `${label}102`, `${label}201`, `${label}202`]);
+    const res = await a.post<Widened>(`/api/buildings/${b.id}/entrances`, { version: 1, entrances: 3 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toBe(8);
+    const after = res.body.building;
+    expect(after).toMatchObject({
+      entranceCount: 3,
+      floors: 2,
+      roomsPerFloor: 2,
+      version: 2,
+      dwellingCount: 12,
+    });
+    expect(after.entrances.map((e) => [e.number, e.name])).toEqual([
+      [1, '1单元'],
+      [2, '2单元'],
+      [3, '3单元'],
+    ]);
+    // Same ids, numbers, floors and versions; only the label now names the entrance.
+    for (const d of b.dwellings) {
+      expect(after.dwellings.find((x) => x.id === d.id)).toMatchObject({
+        number: d.number,
+        floor: d.floor,
+        version: d.version,
+        label: `${label}1单元${d.number}`,
+      });
+    }
+    expect(labelsOf(after).filter((l) => l.includes('3单元'))).toEqual(
+      ['101', '102', '201', '202'].map((n) => `${label}3单元${n}`),
+    );
+    expect((await a.get<Detail>(`/api/buildings/${b.id}`)).body).toEqual(after);
+    // The register finds the new entrance's flats by address.
+    const e3 = after.entrances.find((e) => e.number === 3)!;
+    const flat = after.dwellings.find((d) => d.entranceId === e3.id && d.number === '201')!;
+    const person = await a.post<{ id: string }>('/api/residents', { dwellingId: flat.id, name: '单元三' });
+    expect(person.status, JSON.stringify(person.body)).toBe(200);
+    const found = await a.get<{ items: { id: string }[] }>(
+      `/api/residents?${new URLSearchParams({ compoundId: world.compoundA.id, q: `${name}-3-201` })}`,
+    );
+    expect(found.body.items.map((r) => r.id)).toEqual([person.body.id]);
+
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, b.id), eq(auditLog.action, 'building.add_entrances')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      actorUserId: world.users.adminA.id,
+      communityId: world.communityA.id,
+      changes: {
+        entranceCount: { from: 1, to: 3 },
+        entrancesAdded: { to: ['2单元', '3单元'] },
+        dwellingsCreated: { to: 8 },
+      },
+    });
+  });
+
+  it('takes another number of flats per floor, or none', async () => {
+    const a = await as(world.users.adminA);
+    const b = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 2,
+      entrances: 2,
+      roomsPerFloor: 1,
+    });
+    const res = await a.post<Widened>(`/api/buildings/${b.id}/entrances`, {
+      version: 1,
+      entrances: 3,
+      roomsPerFloor: 3,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toBe(6);
+    const empty = await a.post<Widened>(`/api/buildings/${b.id}/entrances`, {
+      version: 2,
+      entrances: 4,
+      roomsPerFloor: 0,
+    });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ created: 0, building: { entranceCount: 4, dwellingCount: 10 } });
+  });
+
+  it('refuses a stale version, no more entrances than now and bad input, changing nothing; another community’s building answers 404', async () => {
+    const a = await as(world.users.adminA);
+    const b = await create(a, world.compoundA.id, {
+      name: unique('楼'),
+      floors: 1,
+      entrances: 2,
+      roomsPerFloor: 1,
+    });
+    await a.patch(`/api/buildings/${b.id}`, { version: 1, notes: '改过' });
+    const stale = await a.post<ErrorBody>(`/api/buildings/${b.id}/entrances`, { version: 1, entrances: 3 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('building.version_conflict');
+    expect(stale.body.error.details!.current).toMatchObject({ id: b.id, entranceCount: 2, version: 2 });
+    const same = await a.post<ErrorBody>(`/api/buildings/${b.id}/entrances`, { version: 2, entrances: 2 });
+    expect(same.status).toBe(422);
+    expect(same.body.error.code).toBe('building.entrances_not_added');
+    expect(same.body.error.message).toContain('2');
+    const bad = await a.post<ErrorBody>(`/api/buildings/${b.id}/entrances`, {
+      entrances: 31,
+      roomsPerFloor: -1,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details!.issues!.map((i) => i.path).sort()).toEqual([
+      'entrances',
+      'roomsPerFloor',
+      'version',
+    ]);
+    const grid = await (await as(world.users.gridWorkerA)).post<ErrorBody>(
+      `/api/buildings/${b.id}/entrances`,
+      {
+        version: 2,
+        entrances: 3,
+      },
+    );
+    expect(grid.status).toBe(403);
+    const other = await (await as(world.users.adminB)).post<ErrorBody>(`/api/buildings/${b.id}/entrances`, {
+      version: 2,
+      entrances: 3,
+    });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe('building.not_found');
+    expect((await a.get<Detail>(`/api/buildings/${b.id}`)).body).toMatchObject({
+      entranceCount: 2,
+      version: 2,
+      dwellingCount: 2,
+    });
+  });
+});
+
 describe('concurrent writes', () => {
   const codes = (rs: { status: number; body: unknown }[]) =>
     rs.map((r) => (r.status === 200 ? 'ok' : `${r.status} ${(r.body as ErrorBody).error.code}`)).sort();

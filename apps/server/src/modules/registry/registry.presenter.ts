@@ -1,19 +1,22 @@
 import type { Ethnicity, Resident, TagCode } from '@linli/shared';
 import { dwellingLabel } from '../buildings/buildings.rules';
-import type { ResidentWithAddress } from './registry.repository';
+import type { AddressParts, SearchedResident } from './registry.repository';
 import { AGE_TAG_MIN, ageOf } from './registry.rules';
 
-export function addressOf(r: Omit<ResidentWithAddress, 'resident'>): string {
+export function addressOf(r: AddressParts): string {
   return `${r.compoundName} ${dwellingLabel(r.buildingName, r.entranceNumber, r.entranceCount, r.dwellingNumber)}`;
 }
 
+/** What a Resident is made of: a search hit or a full stored row (whose extra columns are left behind). */
+export type PresentableResident = AddressParts & { resident: SearchedResident; hasHealthNote: boolean };
+
+const AGE_TAGS = Object.entries(AGE_TAG_MIN) as [TagCode, number][];
+
 /** Masked by construction: the encrypted columns are never read here. */
-export function presentResident(row: ResidentWithAddress, tags: TagCode[], today: string): Resident {
+export function presentResident(row: PresentableResident, tags: TagCode[], today: string): Resident {
   const r = row.resident;
   const age = ageOf(r.birthDate, today);
-  const ageTags = (Object.entries(AGE_TAG_MIN) as [TagCode, number][])
-    .filter(([, min]) => age !== null && age >= min)
-    .map(([code]) => code);
+  const ageTags = age === null ? [] : AGE_TAGS.filter(([, min]) => age >= min).map(([code]) => code);
   return {
     id: r.id,
     householdId: r.householdId,
@@ -28,7 +31,7 @@ export function presentResident(row: ResidentWithAddress, tags: TagCode[], today
     idType: r.idType,
     idNumberMasked: r.idNumberMasked,
     phoneMasked: r.phoneMasked,
-    hasHealthNote: r.healthEnc !== null,
+    hasHealthNote: row.hasHealthNote,
     residenceType: r.residenceType,
     tenure: r.tenure,
     relationToHead: r.relationToHead,

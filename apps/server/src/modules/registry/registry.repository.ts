@@ -1,6 +1,7 @@
 import {
   and,
   asc,
+  type Column,
   count,
   desc,
   eq,
@@ -19,8 +20,8 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { DbOrTx } from '../../platform/db';
+import { alias, PgDialect } from 'drizzle-orm/pg-core';
+import { type DbOrTx, rowsOf } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
 import { areas } from '../areas/areas.table';
 import { auditLog } from '../audit/audit.table';
@@ -38,30 +39,39 @@ import {
   residentTags,
 } from './registry.table';
 
+/** Where a resident lives, in the parts its address label is made of. */
+const addressParts = {
+  compoundName: areas.name,
+  buildingName: buildings.name,
+  entranceCount: buildings.entranceCount,
+  entranceNumber: entrances.number,
+  dwellingNumber: dwellings.number,
+};
+
+/** Whether a health note is stored: what a list shows of it, without reading the ciphertext out. */
+const hasHealthNote = sql<boolean>`${residents.healthEnc} is not null`;
+
 /** A resident with the parts of its address, as every read returns it. */
 const withAddress = (db: DbOrTx) =>
   db
-    .select({
-      resident: residents,
-      compoundName: areas.name,
-      buildingName: buildings.name,
-      entranceCount: buildings.entranceCount,
-      entranceNumber: entrances.number,
-      dwellingNumber: dwellings.number,
-    })
+    .select({ resident: residents, ...addressParts, hasHealthNote })
     .from(residents)
     .innerJoin(dwellings, eq(dwellings.id, residents.dwellingId))
     .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
     .innerJoin(buildings, eq(buildings.id, residents.buildingId))
     .innerJoin(areas, eq(areas.id, residents.compoundId));
 
-export type ResidentWithAddress = {
-  resident: typeof residents.$inferSelect;
+export type AddressParts = {
   compoundName: string;
   buildingName: string;
   entranceCount: number;
   entranceNumber: number;
   dwellingNumber: string;
+};
+
+export type ResidentWithAddress = AddressParts & {
+  resident: ResidentRow;
+  hasHealthNote: boolean;
 };
 
 export type SearchArgs = {
@@ -203,7 +213,124 @@ function intentBranches(db: DbOrTx, scope: Scope, args: SearchFilters): (SQL | u
   }
 }
 
-export type SearchHit = ResidentWithAddress & { tags: string[] };
+/**
+ * The stored columns a search hit carries: what a Resident shows (plain values and masked forms), the
+ * pinyin its cursor is made of, and the two ciphertexts an audited unmasked ledger export decrypts. No
+ * keyed hash and no other ciphertext leaves the database for a list.
+ */
+const HIT_COLUMNS = [
+  'id',
+  'householdId',
+  'dwellingId',
+  'buildingId',
+  'communityId',
+  'name',
+  'namePinyin',
+  'formerName',
+  'sex',
+  'birthDate',
+  'idType',
+  'idNumberEnc',
+  'idNumberMasked',
+  'phoneEnc',
+  'phoneMasked',
+  'residenceType',
+  'tenure',
+  'relationToHead',
+  'selfCare',
+  'hukouAddress',
+  'emergencyContactName',
+  'emergencyContactPhoneMasked',
+  'ethnicity',
+  'maritalStatus',
+  'politicalStatus',
+  'education',
+  'occupation',
+  'employer',
+  'arrivalReason',
+  'arrivalDate',
+  'provenance',
+  'status',
+  'movedOutAt',
+  'movedOutTo',
+  'deceasedAt',
+  'mergedIntoId',
+  'lastVerifiedAt',
+  'version',
+] as const satisfies readonly (keyof ResidentRow)[];
+
+export type SearchedResident = Pick<ResidentRow, (typeof HIT_COLUMNS)[number]>;
+export type SearchHit = AddressParts & { resident: SearchedResident; hasHealthNote: boolean; tags: string[] };
+
+/** A hit as the driver returns it: one flat row, named by the aliases of `hitHead`. */
+type HitRow = Omit<SearchedResident, 'lastVerifiedAt'> &
+  AddressParts & { lastVerifiedAt: string | null; hasHealthNote: boolean; tags: string[] };
+
+/**
+ * A fragment without parameters, rendered by Drizzle once and kept as text: the parts of the search
+ * statement that are the same for every search. Rendering them on every keystroke took longer than
+ * the fastest searches spend in PostgreSQL.
+ */
+function renderedOnce(fragment: () => SQL): () => SQL {
+  let text: SQL | null = null;
+  return () => {
+    if (!text) {
+      const query = new PgDialect().sqlToQuery(fragment());
+      // Parameters are numbered by position in the whole statement: fixed text cannot hold any.
+      if (query.params.length > 0) throw new Error('a fragment rendered once cannot hold parameters');
+      text = sql.raw(query.sql);
+    }
+    return text;
+  };
+}
+
+const aliased = (value: SQL | Column, as: string) => sql`${value} as ${sql.identifier(as)}`;
+
+/** The page's columns, each aliased to its field, its address and tags, up to its array of ids. */
+const hitHead = renderedOnce(() => {
+  const columns = [
+    ...HIT_COLUMNS.map((key) => aliased(residents[key], key)),
+    ...Object.entries(addressParts).map(([key, column]) => aliased(column, key)),
+    aliased(hasHealthNote, 'hasHealthNote'),
+    aliased(
+      sql`array(select ${residentTags.tag} from ${residentTags} where ${residentTags.residentId} = ${residents.id} order by ${residentTags.tag})`,
+      'tags',
+    ),
+  ];
+  return sql`select ${sql.join(columns, sql`, `)} from ${residents}
+    inner join ${dwellings} on ${dwellings.id} = ${residents.dwellingId}
+    inner join ${entrances} on ${entrances.id} = ${dwellings.entranceId}
+    inner join ${buildings} on ${buildings.id} = ${residents.buildingId}
+    inner join ${areas} on ${areas.id} = ${residents.compoundId}
+    where ${residents.id} = any(`;
+});
+const hitTail = renderedOnce(() => sql`) order by ${residents.namePinyin} asc, ${residents.id} asc`);
+const branchHead = renderedOnce(
+  () => sql`(select ${residents.id}, ${residents.namePinyin} from ${residents} where `,
+);
+const branchTail = renderedOnce(() => sql` order by ${residents.namePinyin} asc, ${residents.id} asc limit `);
+
+/**
+ * A hit from its row. The row itself serves as the resident (its address parts, flag and tags ride
+ * along unread: the presenter picks fields), so a page is not copied field by field.
+ */
+function hitOf(row: HitRow): SearchHit {
+  const stored = row.lastVerifiedAt;
+  const resident = row as unknown as SearchedResident;
+  // Read as Drizzle reads the column in a select, so a hit and a full row agree to the millisecond.
+  resident.lastVerifiedAt =
+    stored === null ? null : (residents.lastVerifiedAt.mapFromDriverValue(stored) as Date);
+  return {
+    resident,
+    compoundName: row.compoundName,
+    buildingName: row.buildingName,
+    entranceCount: row.entranceCount,
+    entranceNumber: row.entranceNumber,
+    dwellingNumber: row.dwellingNumber,
+    hasHealthNote: row.hasHealthNote,
+    tags: row.tags,
+  };
+}
 
 /** Scope, status, filters and cursor: every branch of a search carries them all. */
 function commonConditions(
@@ -241,35 +368,12 @@ export async function searchResidents(db: DbOrTx, scope: Scope, args: SearchArgs
   const common = commonConditions(scope, args);
   const pageSize = args.limit + 1;
   const branches = intentBranches(db, scope, args).map(
-    (branch) =>
-      sql`(${db
-        .select({ id: residents.id, namePinyin: residents.namePinyin })
-        .from(residents)
-        .where(and(...common, branch))
-        .orderBy(asc(residents.namePinyin), asc(residents.id))
-        .limit(pageSize)})`,
+    (branch) => sql`${branchHead()}${and(...common, branch)}${branchTail()}${pageSize})`,
   );
   // array(…) is computed once, so the page is then fetched by primary key whatever the branches did.
   const page = sql`array(select hit.id from (${sql.join(branches, sql` union all `)}) as hit order by hit.name_pinyin, hit.id limit ${pageSize})`;
-  return db
-    .select({
-      resident: residents,
-      compoundName: areas.name,
-      buildingName: buildings.name,
-      entranceCount: buildings.entranceCount,
-      entranceNumber: entrances.number,
-      dwellingNumber: dwellings.number,
-      tags: sql<
-        string[]
-      >`array(select ${residentTags.tag} from ${residentTags} where ${residentTags.residentId} = ${residents.id} order by ${residentTags.tag})`,
-    })
-    .from(residents)
-    .innerJoin(dwellings, eq(dwellings.id, residents.dwellingId))
-    .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
-    .innerJoin(buildings, eq(buildings.id, residents.buildingId))
-    .innerJoin(areas, eq(areas.id, residents.compoundId))
-    .where(sql`${residents.id} = any(${page})`)
-    .orderBy(asc(residents.namePinyin), asc(residents.id));
+  const rows = rowsOf<HitRow>(await db.execute(sql`${hitHead()}${page}${hitTail()}`));
+  return rows.map(hitOf);
 }
 
 /** How many residents a search finds over all its pages: its branches are disjoint, so their counts add up. */
@@ -601,4 +705,62 @@ export async function householdTagChanges(db: DbOrTx, householdIds: string[]) {
 export async function findResidentById(db: DbOrTx, id: string) {
   const [row] = await db.select().from(residents).where(eq(residents.id, id));
   return row ?? null;
+}
+
+/* ---- Moves (迁居) ---- */
+
+/** The parts of a dwelling's address label, as a resident living there would show it. */
+export async function addressOfDwelling(db: DbOrTx, dwellingId: string): Promise<AddressParts | null> {
+  const [row] = await db
+    .select(addressParts)
+    .from(dwellings)
+    .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
+    .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
+    .innerJoin(areas, eq(areas.id, buildings.compoundId))
+    .where(eq(dwellings.id, dwellingId));
+  return row ?? null;
+}
+
+/** The active members of a household, locked: a household move changes every one of them. */
+export async function lockActiveMembersOf(db: DbOrTx, scope: Scope, householdId: string) {
+  return db
+    .select()
+    .from(residents)
+    .where(
+      and(
+        eq(residents.householdId, householdId),
+        eq(residents.status, 'active'),
+        scopeWhere(scope, residents),
+      ),
+    )
+    .orderBy(asc(residents.id))
+    .for('update');
+}
+
+/**
+ * Rows that copy a resident's or household's community for scoping and tag lookups follow a move
+ * into another community of the street; a move within the community leaves them as they are.
+ */
+export async function moveCommunityOf(
+  db: DbOrTx,
+  to: { communityId: string },
+  residentIds: string[],
+  householdId: string | null,
+) {
+  if (residentIds.length) {
+    await db
+      .update(residentTags)
+      .set({ communityId: to.communityId })
+      .where(inArray(residentTags.residentId, residentIds));
+    await db
+      .update(residentRelations)
+      .set({ communityId: to.communityId })
+      .where(inArray(residentRelations.residentId, residentIds));
+  }
+  if (householdId) {
+    await db
+      .update(householdTags)
+      .set({ communityId: to.communityId })
+      .where(eq(householdTags.householdId, householdId));
+  }
 }

@@ -5,6 +5,7 @@ import {
   DwellingOwnerReveal,
   DwellingOwnerRevealed,
   Household,
+  HouseholdMove,
   HouseholdTagsUpdate,
   IdParams,
   Ok,
@@ -13,6 +14,8 @@ import {
   Resident,
   ResidentCreate,
   ResidentEvent,
+  ResidentMove,
+  ResidentMoved,
   ResidentMoveOut,
   ResidentRelation,
   ResidentRelationCreate,
@@ -31,7 +34,9 @@ import {
   getResident,
   listHouseholds,
   listRelations,
+  moveHousehold,
   moveOutResident,
+  moveResident,
   residentAccessLog,
   residentTimeline,
   revealDwellingOwner,
@@ -90,6 +95,19 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => moveOutResident(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/residents/:id/move',
+    {
+      schema: {
+        operationId: 'moveResident',
+        tags,
+        params: IdParams,
+        body: ResidentMove,
+        response: { 200: ResidentMoved },
+      },
+    },
+    async (req) => moveResident(req.ctx, req.params.id, req.body),
   );
   app.post(
     '/api/residents/:id/reveal',
@@ -205,6 +223,19 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => setHouseholdTags(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/households/:id/move',
+    {
+      schema: {
+        operationId: 'moveHousehold',
+        tags,
+        params: IdParams,
+        body: HouseholdMove,
+        response: { 200: Household },
+      },
+    },
+    async (req) => moveHousehold(req.ctx, req.params.id, req.body),
   );
   app.post(
     '/api/dwellings/:id/owner-phone/reveal',

@@ -30,10 +30,10 @@ afterAll(() => t.close());
 const runTag = String(Math.floor(Math.random() * 9000) + 1000);
 let counter = 0;
 
-/** A valid resident ID for someone aged 40, unique in this run of the file. */
-function idNumber() {
+/** A valid resident ID for someone of `age` (40 unless told), unique in this run of the file. */
+function idNumber(age = 40) {
   const [y, m, d] = todayInShanghai().split('-').map(Number) as [number, number, number];
-  const birth = new Date(Date.UTC(y - 40, m - 1, d - 40)).toISOString().slice(0, 10);
+  const birth = new Date(Date.UTC(y - age, m - 1, d - 40)).toISOString().slice(0, 10);
   const body = `12${runTag}${birth.replaceAll('-', '')}${String(++counter * 2 + 1).padStart(3, '0')}`;
   return body + idCheckChar(body);
 }
@@ -158,6 +158,36 @@ describe('searching by name and pinyin', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('request.validation');
     expect(res.body.error.details?.issues?.map((i) => i.path)).toEqual(['cursor']);
+  });
+});
+
+describe('a hit', () => {
+  it("shows exactly what the resident's own page shows, and no stored secret", async () => {
+    const s = await site('8');
+    const admin = await as(world.users.adminA);
+    const r = await s.add('8号楼1单元101', '陶长寿', {
+      idNumber: idNumber(85),
+      phone: phone(),
+      health: '高血压，每月随访',
+      formerName: '陶长生',
+      hukouAddress: '上海市徐汇区某路1号',
+      emergencyContactName: '陶小梅',
+      emergencyContactPhone: phone(),
+      ethnicity: '01',
+      selfCare: 'partial',
+      tags: ['subsistence', 'living_alone'],
+    });
+    const own = await admin.get<Resident & Record<string, unknown>>(`/api/residents/${r.id}`);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({
+      hasHealthNote: true,
+      tags: expect.arrayContaining(['aged_80', 'subsistence', 'living_alone']),
+      lastVerifiedAt: expect.any(String),
+    });
+    const page = await search(admin, { compoundId: s.compoundId, q: 'tcs' });
+    expect(page.items).toEqual([own.body]);
+    // Masked forms only: no ciphertext (v1:…) and no keyed hash (64 hex digits) in the answer.
+    expect(JSON.stringify(page)).not.toMatch(/v1:|[0-9a-f]{64}/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ResidentMoveOut, RevealRequest } from '@linli/shared';
+import type { HouseholdMove, ResidentMove, ResidentMoveOut, RevealRequest } from '@linli/shared';
 import {
   HOUSEHOLD_TAG_CODES,
   HOUSEHOLD_TAGS,
@@ -37,10 +37,11 @@ import {
   residentNotFound,
   revealLimit,
 } from './registry.errors';
-import { presentResident } from './registry.presenter';
+import { addressOf, type PresentableResident, presentResident } from './registry.presenter';
 import {
   activeIdHashTaken,
   activeMembers,
+  addressOfDwelling,
   auditOfResident,
   countResidents,
   creationOfResident,
@@ -55,9 +56,10 @@ import {
   insertHousehold,
   insertRelation,
   insertResident,
+  lockActiveMembersOf,
   lockRevealsOf,
+  moveCommunityOf,
   occupancyOfBuilding,
-  type ResidentWithAddress,
   relationsOfResident,
   replaceHouseholdTags,
   replaceTags,
@@ -105,19 +107,33 @@ const PLAIN_FIELDS = [
 ] as const;
 const SECRET_FIELDS = ['idNumber', 'phone', 'health', 'emergencyContactPhone'] as const;
 
+type TagCodec = { toToken(code: TagCode): string; fromToken(token: string): TagCode | null };
+
+/** One codec per key: its tokens never change, and every list of residents reads them. */
+const tagCodecs = new WeakMap<FieldCrypto, TagCodec>();
+
 /** Sensitive tags are stored as keyed tokens; this maps both ways for one key. */
-export function tagCodec(crypto: FieldCrypto) {
-  const toToken = (code: TagCode) =>
-    isSensitiveTag(code) ? `s:${crypto.hash(`tag:${code}`).slice(0, 24)}` : code;
-  const byToken = new Map(TAG_CODES.map((c) => [toToken(c), c]));
-  return { toToken, fromToken: (token: string) => byToken.get(token) ?? null };
+export function tagCodec(crypto: FieldCrypto): TagCodec {
+  let codec = tagCodecs.get(crypto);
+  if (!codec) {
+    const tokens = new Map(
+      TAG_CODES.map((c) => [c, isSensitiveTag(c) ? `s:${crypto.hash(`tag:${c}`).slice(0, 24)}` : c]),
+    );
+    const byToken = new Map([...tokens].map(([code, token]) => [token, code]));
+    codec = { toToken: (code) => tokens.get(code)!, fromToken: (token) => byToken.get(token) ?? null };
+    tagCodecs.set(crypto, codec);
+  }
+  return codec;
 }
+
+/** Tags are shown in the dictionary's order, whatever order they are stored or tokenised in. */
+const TAG_RANK = new Map(TAG_CODES.map((code, i) => [code, i]));
 
 function mayReadSensitive(ctx: ServiceContext) {
   return hasPermission(ctx.actor, 'resident.read_sensitive');
 }
 
-async function present(ctx: ServiceContext, db: DbOrTx, rows: (ResidentWithAddress & { tags?: string[] })[]) {
+async function present(ctx: ServiceContext, db: DbOrTx, rows: (PresentableResident & { tags?: string[] })[]) {
   const codec = tagCodec(ctx.crypto);
   // A search brings each row's tags with it (one statement); other reads look them up.
   const stored = rows.every((r) => r.tags)
@@ -131,7 +147,8 @@ async function present(ctx: ServiceContext, db: DbOrTx, rows: (ResidentWithAddre
   return rows.map((r) => {
     const codes = (stored.get(r.resident.id) ?? [])
       .map(codec.fromToken)
-      .filter((c): c is TagCode => c !== null && (sensitiveOk || !isSensitiveTag(c)));
+      .filter((c): c is TagCode => c !== null && (sensitiveOk || !isSensitiveTag(c)))
+      .sort((a, b) => TAG_RANK.get(a)! - TAG_RANK.get(b)!);
     return presentResident(r, codes, today);
   });
 }
@@ -528,6 +545,198 @@ export async function moveOutResident(
     });
     const after = await findResidentInScope(tx, scope, id);
     return (await present(ctx, tx, [after!]))[0]!;
+  });
+}
+
+/* ---- Moves within the street (迁居) ---- */
+
+const moveIssue = (path: string, code: string) =>
+  new AppError('request.validation', {}, { issues: [{ path, code }] });
+
+/**
+ * Where a move goes: a dwelling in the caller's scope and in use (else 404, like any unknown one), in the
+ * mover's own street: households and residents are keyed by street, and another street registers its own.
+ */
+async function moveTarget(tx: DbOrTx, scope: Scope, dwellingId: string, streetId: string) {
+  const dwelling = await findDwellingInScope(tx, scope, dwellingId);
+  if (!dwelling || dwelling.status !== 'active') throw dwellingNotFound();
+  if (dwelling.streetId !== streetId) throw moveIssue('dwellingId', 'move_other_street');
+  return dwelling;
+}
+
+async function addressLabelOf(tx: DbOrTx, dwellingId: string) {
+  const parts = await addressOfDwelling(tx, dwellingId);
+  return parts ? addressOf(parts) : null;
+}
+
+/**
+ * Moves one resident to another dwelling of the street: into an active household there, or as the head of
+ * a new one. The household left closes with its last member; when its head leaves others behind it has no
+ * head until a worker gives one of them the relation 户主. `provenance` names where the move was learnt
+ * (a form answer) when not typed in here.
+ */
+export async function moveResident(
+  ctx: ServiceContext,
+  id: string,
+  input: ResidentMove,
+  opts: { provenance?: string } = {},
+) {
+  const scope = await authorizeFor(
+    ctx.actor,
+    'resident.write',
+    'resident.not_found',
+    residentTarget(ctx, id),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const { before, grant } = await lockActiveResident(ctx, tx, scope, id, input.version);
+    const dwelling = await moveTarget(tx, scope, input.dwellingId, before.streetId);
+    const previous = await findHouseholdInScope(tx, scope, before.householdId, { forUpdate: true });
+    if (!previous) throw residentNotFound();
+    let household: HouseholdRow;
+    if (input.householdId) {
+      if (input.householdId === previous.id) throw moveIssue('householdId', 'move_same_household');
+      const joined = await findHouseholdInScope(tx, scope, input.householdId, { forUpdate: true });
+      if (!joined) throw householdNotFound();
+      if (joined.status !== 'active' || joined.dwellingId !== dwelling.id) {
+        throw moveIssue('householdId', 'move_household');
+      }
+      household = joined;
+    } else {
+      household = await insertHousehold(tx, {
+        id: newId(),
+        streetId: dwelling.streetId,
+        communityId: dwelling.communityId,
+        compoundId: dwelling.compoundId,
+        buildingId: dwelling.buildingId,
+        dwellingId: dwelling.id,
+        headResidentId: id,
+        movedInAt: input.movedAt,
+        createdBy: ctx.actor.userId,
+      });
+    }
+    const relationToHead = input.householdId ? input.relationToHead! : 'head';
+    await updateResidentRow(tx, id, {
+      communityId: household.communityId,
+      compoundId: household.compoundId,
+      buildingId: household.buildingId,
+      dwellingId: household.dwellingId,
+      householdId: household.id,
+      relationToHead,
+      lastVerifiedAt: new Date(),
+      lastVerifiedBy: ctx.actor.userId,
+    });
+    if (household.communityId !== before.communityId) await moveCommunityOf(tx, household, [id], null);
+    const remaining = await activeMembers(tx, previous.id);
+    const wasHead =
+      previous.headResidentId === id ||
+      (previous.headResidentId === null && before.relationToHead === 'head');
+    const headless = remaining > 0 && wasHead;
+    if (remaining === 0) {
+      await updateHouseholdRow(tx, previous.id, { status: 'moved_out', movedOutAt: input.movedAt });
+    } else if (wasHead) {
+      await updateHouseholdRow(tx, previous.id, { headResidentId: null });
+    }
+    await writeAudit(tx, ctx, {
+      action: 'resident.move',
+      entityType: 'resident',
+      entityId: id,
+      scope: before,
+      changes: {
+        address: {
+          from: await addressLabelOf(tx, before.dwellingId),
+          to: await addressLabelOf(tx, dwelling.id),
+        },
+        householdId: { from: previous.id, to: household.id },
+        household: { to: input.householdId ? 'joined' : 'opened' },
+        ...(relationToHead !== before.relationToHead && {
+          relationToHead: { from: before.relationToHead, to: relationToHead },
+        }),
+        movedAt: { to: input.movedAt },
+        ...(remaining === 0 && { previousHousehold: { to: 'closed' } }),
+        ...(headless && { previousHousehold: { to: 'headless' } }),
+        ...(opts.provenance && { provenance: { to: opts.provenance } }),
+      },
+      delegationId: grant.delegationId,
+    });
+    const after = await findResidentInScope(tx, scope, id);
+    return {
+      resident: (await present(ctx, tx, [after!]))[0]!,
+      previousHousehold: {
+        id: previous.id,
+        status: remaining === 0 ? ('moved_out' as const) : ('active' as const),
+        headless,
+      },
+    };
+  });
+}
+
+/**
+ * Moves a household with every active member to another dwelling of the street. Concurrency on the
+ * household's version, as for its tags. Members who moved out or died keep the address they left from.
+ */
+export async function moveHousehold(ctx: ServiceContext, householdId: string, input: HouseholdMove) {
+  const scope = await authorizeFor(ctx.actor, 'resident.write', 'household.not_found', (reach) =>
+    findHouseholdInScope(ctx.db, reach, householdId),
+  );
+  return ctx.db.transaction(async (tx) => {
+    const household = await findHouseholdInScope(tx, scope, householdId, { forUpdate: true });
+    if (!household) throw householdNotFound();
+    const grant = assertInScope(scope, household, 'household.not_found');
+    if (household.version !== input.version) {
+      const [current] = await presentHouseholds(ctx, tx, scope, [household]);
+      assertVersion(household, input.version, 'household.version_conflict', () => current);
+    }
+    if (household.status !== 'active') throw new AppError('household.not_active');
+    const dwelling = await moveTarget(tx, scope, input.dwellingId, household.streetId);
+    if (dwelling.id === household.dwellingId) throw moveIssue('dwellingId', 'move_same_dwelling');
+    const members = await lockActiveMembersOf(tx, scope, householdId);
+    const keys = {
+      communityId: dwelling.communityId,
+      compoundId: dwelling.compoundId,
+      buildingId: dwelling.buildingId,
+      dwellingId: dwelling.id,
+    };
+    const address = {
+      from: await addressLabelOf(tx, household.dwellingId),
+      to: await addressLabelOf(tx, dwelling.id),
+    };
+    await updateHouseholdRow(tx, householdId, { ...keys, movedInAt: input.movedAt });
+    for (const member of members) {
+      await updateResidentRow(tx, member.id, {
+        ...keys,
+        lastVerifiedAt: new Date(),
+        lastVerifiedBy: ctx.actor.userId,
+      });
+      await recordResidentEvent(tx, ctx, {
+        resident: member,
+        action: 'household.move',
+        changes: { address, householdId: { to: householdId }, movedAt: { to: input.movedAt } },
+        delegationId: grant.delegationId,
+      });
+    }
+    if (dwelling.communityId !== household.communityId) {
+      await moveCommunityOf(
+        tx,
+        dwelling,
+        members.map((m) => m.id),
+        householdId,
+      );
+    }
+    await writeAudit(tx, ctx, {
+      action: 'household.move',
+      entityType: 'household',
+      entityId: householdId,
+      scope: household,
+      changes: {
+        address,
+        dwellingId: { from: household.dwellingId, to: dwelling.id },
+        movedInAt: { from: household.movedInAt, to: input.movedAt },
+        members: { to: members.length },
+      },
+      delegationId: grant.delegationId,
+    });
+    const updated = (await findHouseholdInScope(tx, scope, householdId))!;
+    return (await presentHouseholds(ctx, tx, scope, [updated]))[0]!;
   });
 }
 

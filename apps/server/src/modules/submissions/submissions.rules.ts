@@ -99,7 +99,11 @@ export const RESIDENT_FIELD: Record<Exclude<RegisterTarget, 'household.dwelling'
   'resident.emergencyContactPhone': 'emergencyContactPhone',
 };
 
-const TARGET_OF_FIELD = new Map(Object.entries(RESIDENT_FIELD).map(([t, f]) => [f, t as RegisterTarget]));
+const TARGET_OF_FIELD = new Map<string, RegisterTarget>([
+  ...Object.entries(RESIDENT_FIELD).map(([t, f]) => [f, t as RegisterTarget] as const),
+  // A move (the answered address) names the dwelling it goes to.
+  ['dwellingId', 'household.dwelling'],
+]);
 
 /** The target a register error names (`emergencyContactName` → `resident.emergencyContactName`). */
 export function targetOfResidentField(path: string): string {

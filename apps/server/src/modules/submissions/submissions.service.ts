@@ -2,9 +2,11 @@ import {
   type Answers,
   type FormDefinition,
   fieldsOf,
+  Id,
   isSensitiveAnswerField,
   type RegisterTarget,
   ResidentCreate,
+  ResidentMove,
   ResidentUpdate,
   SUBMISSION_EXPORT_MAX_ROWS,
   type SubmissionApply,
@@ -13,6 +15,7 @@ import {
   type SubmissionExport,
   type SubmissionListQuery,
   type SubmissionMark,
+  todayInShanghai,
 } from '@linli/shared';
 import type { z } from 'zod';
 import { assertVersion } from '../../platform/concurrency';
@@ -28,6 +31,7 @@ import {
   type Scope,
 } from '../../platform/scope';
 import { recordExport, recordSensitiveRead, writeAudit } from '../audit/audit.service';
+import { findDwellingInScope } from '../buildings/buildings.repository';
 import type { FormVersionRow } from '../forms/forms.table';
 import { userNames } from '../ledgers/ledgers.repository';
 import { contentDisposition, exportFileName, shanghaiTime, watermarkText } from '../ledgers/ledgers.rules';
@@ -42,6 +46,7 @@ import {
 import {
   createResident,
   getResident,
+  moveResident,
   recordResidentEvent,
   updateResident,
 } from '../registry/registry.service';
@@ -360,6 +365,13 @@ function currentOf(
   }
 }
 
+/** A different answered address is applied as a move: only into a dwelling in use that the worker may register in. */
+async function mayMoveInto(ctx: ServiceContext, dwellingId: string) {
+  if (!hasPermission(ctx.actor, 'resident.write') || !Id.safeParse(dwellingId).success) return false;
+  const dwelling = await findDwellingInScope(ctx.db, authorize(ctx.actor, 'resident.write'), dwellingId);
+  return dwelling?.status === 'active';
+}
+
 /** Field by field: what the register holds, what the answer proposes, and whether it would change. */
 export async function submissionDiff(ctx: ServiceContext, id: string, residentId: string | undefined) {
   const row = await visibleSubmission(ctx, id);
@@ -404,7 +416,7 @@ export async function submissionDiff(ctx: ServiceContext, id: string, residentId
       proposed,
       state,
       sensitive,
-      applicable: target !== 'household.dwelling' || state === 'same',
+      applicable: target !== 'household.dwelling' || equal || (await mayMoveInto(ctx, raw)),
     });
   }
   return {
@@ -485,24 +497,35 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
     if (body.residentId) {
       const current = await findResidentInScope(tx, authorize(ctx.actor, 'resident.write'), body.residentId);
       if (!current) throw new AppError('resident.not_found');
-      const dwelling = mapped.get('household.dwelling');
-      if (
-        fields.includes('household.dwelling') &&
-        registerValue(dwelling!.value) !== current.resident.dwellingId
-      ) {
-        throw new AppError(
-          'submission.dwelling_differs',
-          {},
-          { issues: [{ path: 'household.dwelling', code: 'invalid_format' }] },
+      const answered = fields.includes('household.dwelling')
+        ? registerValue(mapped.get('household.dwelling')!.value)
+        : null;
+      const moving = answered !== null && answered !== current.resident.dwellingId;
+      let residentVersion = body.residentVersion ?? current.resident.version;
+      // A move alone is not also an empty edit of the record.
+      if (!moving || Object.keys(values).length > 0) {
+        const input = ResidentUpdate.safeParse({ version: residentVersion, ...values });
+        if (!input.success)
+          throw new AppError('request.validation', {}, { issues: registerIssues(input.error) });
+        const updated = await namingTargets(() => updateResident(txCtx, body.residentId!, input.data));
+        residentVersion = updated.version;
+      }
+      if (moving) {
+        // An answered address is a move (迁居) into a new household there, dated the day of the answer.
+        const input = ResidentMove.safeParse({
+          version: residentVersion,
+          dwellingId: answered,
+          movedAt: todayInShanghai(s.submittedAt),
+        });
+        if (!input.success)
+          throw new AppError('request.validation', {}, { issues: registerIssues(input.error) });
+        await namingTargets(() =>
+          moveResident(txCtx, body.residentId!, input.data, {
+            provenance: provenanceText(version.title, s.versionNo, s.reference),
+          }),
         );
       }
-      const input = ResidentUpdate.safeParse({
-        version: body.residentVersion ?? current.resident.version,
-        ...values,
-      });
-      if (!input.success)
-        throw new AppError('request.validation', {}, { issues: registerIssues(input.error) });
-      residentId = (await namingTargets(() => updateResident(txCtx, body.residentId!, input.data))).id;
+      residentId = body.residentId;
     } else {
       if (!fields.includes('resident.name')) throw notAnswered(['resident.name']);
       const address =

@@ -514,6 +514,59 @@ describe('matching and applying', () => {
     expect(timeline.body.items.map((e) => e.kind).sort()).toEqual(['resident.create', 'submission.apply']);
   });
 
+  it('applies a different answered address as a move (迁居) into a new household there', async () => {
+    const admin = await as(world.users.adminA);
+    const r = await resident(admin, { dwellingId: dwellingsA[3], name: '迁居答卷人' });
+    const neighbour = await resident(admin, { dwellingId: dwellingsA[5], name: '迁居邻居' });
+    const row = await submit({ name: '迁居答卷人', job: '司机', addr: { dwellingId: dwellingsA[5] } });
+    const s = await as(world.users.workerA);
+    const diff = await s.get<{
+      residentVersion: number;
+      rows: { target: string; state: string; applicable: boolean }[];
+    }>(`/api/submissions/${row.id}/diff?residentId=${r.id}`);
+    expect(diff.body.rows.find((x) => x.target === 'household.dwelling')).toMatchObject({
+      state: 'changed',
+      applicable: true,
+    });
+    const applied = await s.post<{ residentId: string }>(`/api/submissions/${row.id}/apply`, {
+      version: 1,
+      residentId: r.id,
+      residentVersion: diff.body.residentVersion,
+      fields: ['household.dwelling', 'resident.occupation'],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.residentId).toBe(r.id);
+    const after = await admin.get<Resident & { relationToHead: string }>(`/api/residents/${r.id}`);
+    expect(after.body).toMatchObject({
+      dwellingId: dwellingsA[5],
+      occupation: '司机',
+      relationToHead: 'head',
+    });
+    expect([r.householdId, neighbour.householdId]).not.toContain(after.body.householdId);
+    const timeline = await admin.get<{
+      items: { kind: string; changes: Record<string, { to?: unknown }> | null }[];
+    }>(`/api/residents/${r.id}/timeline`);
+    expect(timeline.body.items.map((e) => e.kind).sort()).toEqual([
+      'resident.create',
+      'resident.move',
+      'resident.update',
+      'submission.apply',
+    ]);
+    const moveEvent = timeline.body.items.find((e) => e.kind === 'resident.move')!;
+    expect(moveEvent.changes).toMatchObject({
+      provenance: { to: `表单「${formA.versions[1]!.title}」v2 答卷 ${row.reference}` },
+      movedAt: { to: todayInShanghai() },
+      previousHousehold: { to: 'closed' },
+    });
+    // The neighbour's household is untouched; the mover's old one closed with its only member.
+    const [old] = await t.database.db.select().from(residents).where(eq(residents.id, neighbour.id));
+    expect(old!.householdId).toBe(neighbour.householdId);
+    const households = await s.get<{ items: { id: string; status: string }[] }>(
+      `/api/households?dwellingId=${dwellingsA[3]}`,
+    );
+    expect(households.body.items.find((h) => h.id === r.householdId)?.status).toBe('moved_out');
+  });
+
   it('refuses bad values with 400 naming the field, and changes nothing', async () => {
     const admin = await as(world.users.adminA);
     const r = await resident(admin, { dwellingId: dwellingsA[1], name: '林木', phone: phone() });
@@ -533,13 +586,31 @@ describe('matching and applying', () => {
     });
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('submission.not_answered');
-    const moved = await s.post<ErrorBody>(`/api/submissions/${odd.id}/apply`, {
+    // A dwelling archived since the answer cannot be moved into: 404, as for any dwelling not in use.
+    const linSen = await resident(admin, { dwellingId: dwellingsA[3], name: '林森' });
+    const [archivedId] = (await building(admin, world.communityA.id)) as [string];
+    const archived = await admin.post(`/api/dwellings/${archivedId}/archive`, { version: 1 });
+    expect(archived.status, JSON.stringify(archived.body)).toBe(200);
+    const far = await submit({ name: '林森', addr: { dwellingId: archivedId } });
+    const farDiff = await s.get<{ rows: { target: string; state: string; applicable: boolean }[] }>(
+      `/api/submissions/${far.id}/diff?residentId=${linSen.id}`,
+    );
+    expect(farDiff.status, JSON.stringify(farDiff.body)).toBe(200);
+    expect(farDiff.body.rows.find((x) => x.target === 'household.dwelling')).toMatchObject({
+      state: 'changed',
+      applicable: false,
+    });
+    const moved = await s.post<ErrorBody>(`/api/submissions/${far.id}/apply`, {
       version: 1,
-      residentId: (await resident(admin, { dwellingId: dwellingsA[3], name: '林森' })).id,
+      residentId: linSen.id,
       fields: ['household.dwelling'],
     });
-    expect(moved.status).toBe(400);
-    expect(moved.body.error.code).toBe('submission.dwelling_differs');
+    expect(moved.status).toBe(404);
+    expect(moved.body.error.code).toBe('dwelling.not_found');
+    const [stayed] = await t.database.db.select().from(residents).where(eq(residents.id, linSen.id));
+    expect(stayed).toMatchObject({ dwellingId: dwellingsA[3], householdId: linSen.householdId, version: 1 });
+    const [farRow] = await t.database.db.select().from(formSubmissions).where(eq(formSubmissions.id, far.id));
+    expect(farRow!.status).toBe('new');
 
     // An elderly resident living alone with no emergency contact (as an old import left them).
     const elder = await resident(admin, {
