@@ -679,13 +679,7 @@ export async function moveHousehold(ctx: ServiceContext, householdId: string, in
     findHouseholdInScope(ctx.db, reach, householdId),
   );
   return ctx.db.transaction(async (tx) => {
-    const household = await findHouseholdInScope(tx, scope, householdId, { forUpdate: true });
-    if (!household) throw householdNotFound();
-    const grant = assertInScope(scope, household, 'household.not_found');
-    if (household.version !== input.version) {
-      const [current] = await presentHouseholds(ctx, tx, scope, [household]);
-      assertVersion(household, input.version, 'household.version_conflict', () => current);
-    }
+    const { household, grant } = await lockHousehold(ctx, tx, scope, householdId, input.version);
     if (household.status !== 'active') throw new AppError('household.not_active');
     const dwelling = await moveTarget(tx, scope, input.dwellingId, household.streetId);
     if (dwelling.id === household.dwellingId) throw moveIssue('dwellingId', 'move_same_dwelling');
@@ -919,6 +913,24 @@ function visibleHouseholdTags(
 const redactHouseholdTags = (codes: HouseholdTagCode[]) =>
   codes.map((c) => (HOUSEHOLD_TAGS[c].sensitive ? '[redacted]' : c)).sort();
 
+/** A household in scope, locked for the change, at the version the caller saw (409 with the current one if not). */
+async function lockHousehold(
+  ctx: ServiceContext,
+  tx: DbOrTx,
+  scope: Scope,
+  householdId: string,
+  version: number,
+) {
+  const household = await findHouseholdInScope(tx, scope, householdId, { forUpdate: true });
+  if (!household) throw householdNotFound();
+  const grant = assertInScope(scope, household, 'household.not_found');
+  if (household.version !== version) {
+    const [current] = await presentHouseholds(ctx, tx, scope, [household]);
+    assertVersion(household, version, 'household.version_conflict', () => current);
+  }
+  return { household, grant };
+}
+
 /** Sets a household's tags as a whole, with a date and a source each; sensitive ones need `read_sensitive`. */
 export async function setHouseholdTags(ctx: ServiceContext, householdId: string, input: HouseholdTagsUpdate) {
   const sensitiveOk = mayReadSensitive(ctx);
@@ -929,13 +941,7 @@ export async function setHouseholdTags(ctx: ServiceContext, householdId: string,
     findHouseholdInScope(ctx.db, reach, householdId),
   );
   return ctx.db.transaction(async (tx) => {
-    const household = await findHouseholdInScope(tx, scope, householdId, { forUpdate: true });
-    if (!household) throw householdNotFound();
-    const grant = assertInScope(scope, household, 'household.not_found');
-    if (household.version !== input.version) {
-      const [current] = await presentHouseholds(ctx, tx, scope, [household]);
-      assertVersion(household, input.version, 'household.version_conflict', () => current);
-    }
+    const { household, grant } = await lockHousehold(ctx, tx, scope, householdId, input.version);
     const codec = householdTagCodec(ctx.crypto);
     const stored = await householdTagsOf(tx, [householdId]);
     // Sensitive tags the editor cannot see are not theirs to remove.
