@@ -26,7 +26,8 @@
 //      node bench/forms.mjs --from-results   (re-prints and re-writes the document from the last raw results)
 // Env: BENCH_SECONDS (12 here), BENCH_CONNECTIONS (10), BENCH_FORMS_PRELOAD (1000000),
 //      BENCH_FORMS_PGLITE ("1"; "0" skips the PGlite run), BENCH_FORMS_PROFILE ("1"; "0" skips the CPU
-//      profile of a second server), BENCH_FORMS_QUIET_WAIT_SECONDS (300: how long
+//      profile of a second server), BENCH_FORMS_PROFILE_OUT (a path to keep that raw .cpuprofile at),
+//      BENCH_FORMS_QUIET_WAIT_SECONDS (300: how long
 //      to wait for a quiet machine before measuring anyway, flagged busy), BENCH_FORMS_KEEP_DB ("0"),
 //      BENCH_FORMS_WARMUP_SECONDS (5), BENCH_WRITE_DOC ("1"), BENCH_STARTUP_TIMEOUT_SECONDS (240),
 //      LINLI_PG_POOL_SIZE (Linli's default, 10).
@@ -34,7 +35,7 @@
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,8 @@ const PRELOAD = intFromEnv('BENCH_FORMS_PRELOAD', 1_000_000, 1_000, 10_000_000);
 const QUIET_WAIT_SECONDS = intFromEnv('BENCH_FORMS_QUIET_WAIT_SECONDS', 300, 0, 3600);
 const WITH_PGLITE = process.env.BENCH_FORMS_PGLITE !== '0';
 const WITH_PROFILE = process.env.BENCH_FORMS_PROFILE !== '0';
+/** Where to keep the raw .cpuprofile (for Chrome DevTools), if anywhere. */
+const PROFILE_OUT = process.env.BENCH_FORMS_PROFILE_OUT || null;
 const PROFILE_SECONDS = 6;
 /**
  * Longer than the other runners' 2 s: the submit route's code takes a few thousand requests to be
@@ -829,6 +832,7 @@ async function profileLinli(report) {
     await stopServerKeepingDir(server);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the profiled server wrote no .cpuprofile');
+    if (PROFILE_OUT) await copyFile(path.join(dir, file), PROFILE_OUT);
     report.profile = {
       seconds: PROFILE_SECONDS,
       ...window,

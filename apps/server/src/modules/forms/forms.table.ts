@@ -145,9 +145,11 @@ export const formSubmissions = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
+  // No foreign keys to `forms` and `form_versions` (ADR 0013): each would lock the answered form's row
+  // and its version's row FOR KEY SHARE on every answer, the hottest rows there are while a form is being
+  // answered. Neither is ever deleted, and every insert copies these ids from the form row it reads in
+  // the same statement or transaction.
   (t) => [
-    foreignKey({ columns: [t.formId, t.streetId], foreignColumns: [forms.id, forms.streetId] }),
-    foreignKey({ columns: [t.versionId], foreignColumns: [formVersions.id] }),
     unique('form_submissions_reference_uq').on(t.reference),
     unique('form_submissions_idempotency_uq').on(t.formId, t.idempotencyKey),
     uniqueIndex('form_submissions_limit_uq')
@@ -158,8 +160,8 @@ export const formSubmissions = pgTable(
     index('form_submissions_form_idx').on(t.formId, t.submittedAt, t.id),
     index('form_submissions_street_idx').on(t.streetId, t.submittedAt, t.id),
     index('form_submissions_community_idx').on(t.communityId, t.submittedAt, t.id),
-    index('form_submissions_phone_idx').on(t.phoneHash),
-    index('form_submissions_id_idx').on(t.idHash),
+    // No index on the phone and ID hashes: answers are matched to residents through the register's
+    // indexes, never looked up by these (ADR 0013).
     check(
       'form_submissions_status_ck',
       sql`${t.status} in ('new','reviewed','applied','rejected','withdrawn')`,

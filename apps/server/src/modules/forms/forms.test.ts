@@ -12,7 +12,7 @@ import {
   type World,
 } from '../../../test/fixtures';
 import { auditLog } from '../audit/audit.table';
-import { formSubmissions } from './forms.table';
+import { formSubmissions, forms, formVersions } from './forms.table';
 
 type Form = {
   id: string;
@@ -219,6 +219,18 @@ describe('public submit', () => {
     });
     expect(row!.phoneHash).toBe(crypto.hash('13800138000'));
     expect(row!.nameHash).toBe(crypto.hash('张小三'));
+  });
+
+  it('keeps the form and version an answer refers to: deleting either is refused', async () => {
+    const form = await newForm(await as(world.users.adminA));
+    expect((await submit(form.slug, goodAnswers())).status).toBe(201);
+    const [row] = await rowsOf(form.id);
+    const db = t.database.db;
+    // No foreign keys guard these rows any more (ADR 0013); the database refuses the delete itself.
+    await expect(db.delete(formVersions).where(eq(formVersions.id, row!.versionId))).rejects.toThrow();
+    await expect(db.delete(forms).where(eq(forms.id, form.id))).rejects.toThrow();
+    expect(await db.select({ id: forms.id }).from(forms).where(eq(forms.id, form.id))).toHaveLength(1);
+    expect(await rowsOf(form.id)).toHaveLength(1);
   });
 
   it('names the wrong fields in the caller’s language and stores nothing', async () => {

@@ -98,7 +98,8 @@ function answersOf(ctx: ServiceContext, row: SubmissionWithForm): Answers {
 
 async function versionOf(db: DbOrTx, row: SubmissionWithForm): Promise<FormVersionRow> {
   const version = await findVersion(db, row.submission.versionId);
-  // The foreign key makes this impossible; a broken row must not pass for an empty form.
+  // Versions are never deleted and every answer names the one it was checked against (ADR 0013); a
+  // broken row must not pass for an empty form.
   if (!version) throw new Error(`form version ${row.submission.versionId} is missing`);
   return version;
 }
