@@ -42,6 +42,15 @@ async function chooseAddress(page: Page) {
   }
 }
 
+const PHONE = {
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
 describe('public form journey (resident on a 375 px phone, Chinese)', () => {
   const journey = useJourney();
   let form: Form;
@@ -72,14 +81,12 @@ describe('public form journey (resident on a 375 px phone, Chinese)', () => {
   });
 
   it('opens /f/{slug} on a phone: the light page, in Chinese, with the privacy notice', async () => {
+    // These steps drive the page's own keeping and resending of answers, with the network cut under it;
+    // the service worker that reopens the page offline has its own phone below.
     phone = await journey.browser.newContext({
+      ...PHONE,
       baseURL: journey.server.url,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
+      serviceWorkers: 'block',
     });
     page = await phone.newPage();
     page.on('pageerror', (error) => phoneErrors.push(error.message));
@@ -210,6 +217,44 @@ describe('public form journey (resident on a 375 px phone, Chinese)', () => {
     await page.unroute('**/submissions');
     await page.getByTestId('done-reference').waitFor({ timeout: 70_000 });
     expect(await count()).toBe(4);
+  });
+
+  it('reopens without a network: page and form from the phone, the answer sent once the network is back', async () => {
+    const keeping = await journey.browser.newContext({ ...PHONE, baseURL: journey.server.url });
+    try {
+      const p = await keeping.newPage();
+      p.on('pageerror', (error) => phoneErrors.push(error.message));
+      await p.goto(`/f/${form.slug}`);
+      await expect.poll(() => p.getByTestId('form-title').textContent()).toBe(`新来人员登记${RUN}`);
+      // The page's worker takes over once installed; from then on what the page fetches is kept.
+      await expect
+        .poll(() => p.evaluate('navigator.serviceWorker.controller !== null'), { timeout: 15_000 })
+        .toBe(true);
+      await p.reload();
+      await fillNewcomer(p, {
+        name: '周小梅',
+        phone: `139${TAIL}6`.slice(0, 11),
+        id: residentId('19900303', '222'),
+      });
+      const before = await count();
+      await keeping.setOffline(true);
+      await p.reload();
+      await expect.poll(() => p.getByTestId('form-title').textContent()).toBe(`新来人员登记${RUN}`);
+      // What was typed is still there, down to the flat chosen from the register's list.
+      expect(await p.getByTestId('in-name').inputValue()).toBe('周小梅');
+      await expect
+        .poll(() => p.getByTestId('in-address-dwelling').inputValue(), { timeout: 10_000 })
+        .not.toBe('');
+      await p.getByTestId('submit').click();
+      await p.getByTestId('pending').waitFor();
+      await screenshot(p, 'public-form-reopened-offline-zh-CN');
+      expect(await count()).toBe(before);
+      await keeping.setOffline(false);
+      await p.getByTestId('done-reference').waitFor({ timeout: 70_000 });
+      expect(await count()).toBe(before + 1);
+    } finally {
+      await keeping.close();
+    }
   });
 
   it('a closed form says so plainly', async () => {
