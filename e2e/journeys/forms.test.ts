@@ -1,6 +1,9 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import jsQR from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { confirmPopconfirm, inputOf } from '../support/antd';
 import { screenshot } from '../support/browser';
@@ -37,10 +40,21 @@ async function pick(page: Page, select: Locator, optionText: string): Promise<vo
   await option.click();
 }
 
-/** Width and height from a PNG's IHDR chunk. */
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+/** A poster image: its size, and what its QR code says when read from the pixels, as a phone would. */
+function readPoster(bytes: Buffer): { width: number; height: number; qr: string | null } {
+  const png = PNG.sync.read(bytes);
+  const pixels = new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length);
+  return { width: png.width, height: png.height, qr: jsQR(pixels, png.width, png.height)?.data ?? null };
+}
+
+/** Downloads the poster as PNG and reads it. */
+async function downloadPoster(page: Page) {
+  const png = page.getByTestId('share-poster-png');
+  await expect.poll(() => png.isEnabled()).toBe(true);
+  const [download] = await Promise.all([page.waitForEvent('download'), png.click()]);
+  const path = (await download.path()) as string;
+  const bytes = await readFile(path);
+  return { download, path, bytes, ...readPoster(bytes) };
 }
 
 /** The builder re-checks the whole definition on every keystroke: a loaded machine needs longer than 1 s. */
@@ -189,19 +203,17 @@ describe('forms journey (community worker, Chinese UI)', () => {
     await page.getByTestId('share-qr').waitFor();
     publicUrl = (await page.getByTestId('share-url').textContent())?.trim() ?? '';
     expect(publicUrl).toMatch(new RegExp(`^${journey.server.url}/f/[a-z0-9]{6,32}$`));
+    // The journey's server listens on 127.0.0.1 with no LINLI_PUBLIC_URL: the worker is warned before printing.
+    await page.getByTestId('share-local-address').waitFor();
 
-    const png = page.getByTestId('share-poster-png');
-    await expect.poll(() => png.isEnabled()).toBe(true);
-    const [pngDownload] = await Promise.all([page.waitForEvent('download'), png.click()]);
-    expect(pngDownload.suggestedFilename()).toBe(`${TITLE}_poster.png`);
-    const pngPath = (await pngDownload.path()) as string;
-    const pngBytes = await readFile(pngPath);
-    expect(pngBytes.length).toBeGreaterThan(20_000);
-    const { width, height } = pngSize(pngBytes);
+    const poster = await downloadPoster(page);
+    expect(poster.download.suggestedFilename()).toBe(`${TITLE}_poster.png`);
+    expect(poster.bytes.length).toBeGreaterThan(20_000);
     // A4 at 300 dpi; the sides keep A4's √2 ratio.
-    expect([width, height]).toEqual([2480, 3508]);
-    expect(Math.abs(height / width - Math.SQRT2)).toBeLessThan(0.002);
-    await copyFile(pngPath, join(ARTIFACTS_DIR, 'forms-poster.png'));
+    expect([poster.width, poster.height]).toEqual([2480, 3508]);
+    expect(Math.abs(poster.height / poster.width - Math.SQRT2)).toBeLessThan(0.002);
+    expect(poster.qr).toBe(publicUrl);
+    await copyFile(poster.path, join(ARTIFACTS_DIR, 'forms-poster.png'));
 
     const [pdfDownload] = await Promise.all([
       page.waitForEvent('download'),
@@ -227,7 +239,8 @@ describe('forms journey (community worker, Chinese UI)', () => {
     buildingUrl = (await page.getByTestId('share-url').textContent())?.trim() ?? '';
     expect(buildingUrl.startsWith(`${publicUrl}?b=`)).toBe(true);
     await page.getByTestId('share-poster-preview').waitFor();
-    await expect.poll(() => page.getByTestId('share-poster-png').isEnabled()).toBe(true);
+    // The building's poster leads its QR code to the building; the printed address stays the short one.
+    await expect.poll(async () => (await downloadPoster(page)).qr, { timeout: 30_000 }).toBe(buildingUrl);
     await screenshot(page, 'forms-share');
   });
 
@@ -322,6 +335,24 @@ describe('forms journey (community worker, Chinese UI)', () => {
     const morning = page.getByTestId('chain-capacity').filter({ hasText: '上午' });
     expect(await morning.textContent()).toContain('剩 7 / 8');
     await screenshot(page, 'forms-chain');
+
+    // The organiser's list leaves as a masked xlsx, each entry under its number in the chain.
+    await page.getByTestId('chain-export').click();
+    await (await inputOf(page, 'submission-export-purpose')).fill('志愿者排班');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('submission-export-submit').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await readFile((await download.path())!)) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(2).values as unknown[]).slice(1).map(String);
+    expect(header[0]).toBe('接龙序号');
+    const first = (sheet.getRow(3).values as unknown[]).slice(1).map(String);
+    expect(first[0]).toBe('1');
+    expect(first).toContain('赵丽华');
+    expect(first.join(' ')).not.toContain('13800001111');
     await page.goto(`/forms/${formId}`);
     await page.getByTestId('form-title').waitFor();
   });

@@ -93,6 +93,8 @@ describe('submissions journey (community worker, Chinese UI)', () => {
     const cells = await rows.first().locator('td').allTextContents();
     expect(cells.join(' ')).toContain(`${NEW_PHONE.slice(0, 3)}****${NEW_PHONE.slice(-4)}`);
     expect(cells.join(' ')).not.toContain(NEW_PHONE);
+    // A new phone and no ID number: only the name in the flat it names points to someone on the register.
+    expect(cells).toContain('同一房屋同名');
     await screenshot(page, 'submissions-inbox');
     await rows.first().getByTestId('submission-link').click();
     await page.waitForURL('**/submissions/*');

@@ -205,6 +205,11 @@ export const FormSummary = z.object({
 export type FormSummary = z.infer<typeof FormSummary>;
 
 export const Form = FormSummary.extend({
+  /**
+   * The page's full address when the deployment names the address residents reach it at
+   * (`LINLI_PUBLIC_URL`); null: the console's own address is the only one known.
+   */
+  publicUrl: z.string().nullable(),
   description: z.string(),
   descriptionEn: z.string(),
   draft: DefinitionOut,

@@ -52,7 +52,13 @@ export const SubmissionListItem = z.object({
   phoneMasked: z.string().nullable(),
   idNumberMasked: z.string().nullable(),
   place: z.string().nullable(),
+  /** The register holds an active resident with its ID number or phone, or it was applied. */
   matched: z.boolean(),
+  /**
+   * Not matched, but an active resident of the dwelling it names bears the name it gives: a weak match,
+   * offered on its page (false when the caller may not read residents).
+   */
+  nameAtAddress: z.boolean(),
   rejectReason: z.string().nullable(),
   appliedResidentId: Id.nullable(),
   version: z.number().int(),

@@ -50,6 +50,14 @@ const ConfigSchema = z
       .describe(
         'Keys sensitive fields were written under before LINLI_ENCRYPTION_KEY (comma-separated base64): still read, never written; drop them once `linli rotate-key --check` reports none in use',
       ),
+    LINLI_PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+      .refine((v) => !/[?#]/.test(v), { error: 'must not carry a query or fragment' })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional()
+      .describe(
+        'The address residents reach Linli at (QR codes and posters of forms); when unset, the address the console is opened at',
+      ),
     LINLI_REVEAL_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
     LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: z.coerce
       .number()
@@ -116,6 +124,7 @@ const ConfigSchema = z
     logLevel: env.LINLI_LOG_LEVEL,
     encryptionKey: env.LINLI_ENCRYPTION_KEY ?? null,
     previousEncryptionKeys: env.LINLI_ENCRYPTION_KEYS_PREVIOUS ?? [],
+    publicUrl: env.LINLI_PUBLIC_URL ?? null,
     revealLimitPerHour: env.LINLI_REVEAL_LIMIT_PER_HOUR,
     formSubmitsPerIpPerMinute: env.LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE,
     formSubmitsPerFormPerMinute: env.LINLI_FORM_SUBMITS_PER_FORM_PER_MINUTE,

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { addKeyToKeyFile, createFieldCrypto, keyFilePath, resolveFieldCrypto } from './crypto';
 
 const keyA = randomBytes(32);
@@ -64,57 +64,6 @@ describe('the key ring', () => {
 
   it('refuses a key listed twice', () => {
     expect(() => createFieldCrypto(keyA, [keyB, keyA])).toThrow('share the key id');
-  });
-});
-
-describe('configuration of previous keys', () => {
-  const base = { LINLI_ENCRYPTION_KEY: keyB.toString('base64') };
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    return [];
-  };
-
-  it('takes a comma-separated list of 32-byte base64 keys', () => {
-    const config = loadConfig({
-      ...base,
-      LINLI_ENCRYPTION_KEYS_PREVIOUS: ` ${keyA.toString('base64')} , ${keyC.toString('base64')} `,
-    });
-    expect(config.previousEncryptionKeys).toEqual([keyA.toString('base64'), keyC.toString('base64')]);
-    expect(resolveFieldCrypto(config).previous).toHaveLength(2);
-    expect(loadConfig(base).previousEncryptionKeys).toEqual([]);
-  });
-
-  it('refuses to boot on a previous key that is not 32 bytes, naming the variable and the key, never its value', () => {
-    const short = randomBytes(16).toString('base64');
-    const found = problems({
-      ...base,
-      LINLI_ENCRYPTION_KEYS_PREVIOUS: `${keyA.toString('base64')},${short}`,
-    });
-    expect(found).toEqual([
-      'LINLI_ENCRYPTION_KEYS_PREVIOUS: key 2 of 2 must be 32 random bytes in base64 (keys separated by commas)',
-    ]);
-  });
-
-  it('refuses previous keys without a current one, and a key listed twice, however it is written', () => {
-    expect(problems({ LINLI_ENCRYPTION_KEYS_PREVIOUS: keyA.toString('base64') })).toEqual([
-      expect.stringMatching(/^LINLI_ENCRYPTION_KEYS_PREVIOUS: is read only with LINLI_ENCRYPTION_KEY/),
-    ]);
-    // The same bytes without base64's padding are the same key.
-    const unpadded = keyB.toString('base64').replace(/=+$/, '');
-    expect(
-      problems({ ...base, LINLI_ENCRYPTION_KEYS_PREVIOUS: `${keyA.toString('base64')},${unpadded}` }),
-    ).toEqual([
-      'LINLI_ENCRYPTION_KEYS_PREVIOUS: key 2 repeats LINLI_ENCRYPTION_KEY: list only keys that came before it',
-    ]);
-    const a = keyA.toString('base64');
-    expect(
-      problems({ ...base, LINLI_ENCRYPTION_KEYS_PREVIOUS: `${a},${keyC.toString('base64')},${a}` }),
-    ).toEqual(['LINLI_ENCRYPTION_KEYS_PREVIOUS: key 3 repeats key 1']);
   });
 });
 

@@ -1,8 +1,10 @@
 import {
   Alert,
+  Button,
   Card,
   Col,
   Empty,
+  Flex,
   Progress,
   Row,
   Space,
@@ -10,22 +12,26 @@ import {
   type TableColumnsType,
   Typography,
 } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueryErrorResult } from '../api/QueryErrorResult';
 import { formatDateTimeShort } from '../i18n/format';
 import { useLocale } from '../i18n/useLocale';
+import { SubmissionExportModal } from '../submissions/SubmissionExportModal';
 import { type ChainEntry, type FormDetail, useFormChain } from './forms.api';
 import { localLabel } from './labels';
 
 /**
  * The organiser's view of a chain (接龙): every entry in full, and what is left of each option. Columns
  * and choices are worded by the server from the published versions (each entry as the version it was
- * given on), never from the draft being edited.
+ * given on), never from the draft being edited. Its export is the inbox's, unfiltered: the same masking,
+ * purpose and audit, with the entries' numbers.
  */
 export function ChainPanel({ detail, active }: { detail: FormDetail; active: boolean }) {
   const { t } = useTranslation();
   const { locale } = useLocale();
   const chain = useFormChain(detail.id, active);
+  const [exporting, setExporting] = useState(false);
   const choiceFields = chain.data?.fields ?? [];
 
   if (chain.isError) return <QueryErrorResult error={chain.error} onRetry={() => void chain.refetch()} />;
@@ -58,6 +64,15 @@ export function ChainPanel({ detail, active }: { detail: FormDetail; active: boo
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="form-chain">
       {chain.data && !chain.data.clear && <Alert type="info" showIcon title={t('forms.chain.masked')} />}
+      <Flex justify="flex-end">
+        <Button
+          disabled={!chain.data?.items.length}
+          onClick={() => setExporting(true)}
+          data-testid="chain-export"
+        >
+          {t('forms.chain.export')}
+        </Button>
+      </Flex>
       {capacities.length > 0 && (
         <Row gutter={[16, 16]}>
           {capacities.map(({ field, options }) => (
@@ -94,6 +109,14 @@ export function ChainPanel({ detail, active }: { detail: FormDetail; active: boo
         locale={{ emptyText: <Empty description={t('forms.chain.empty')} /> }}
         data-testid="chain-entries"
       />
+      {exporting && (
+        <SubmissionExportModal
+          form={{ id: detail.id, title: detail.title }}
+          filter={{}}
+          hint={t('forms.chain.exportHint')}
+          onClose={() => setExporting(false)}
+        />
+      )}
     </Space>
   );
 }

@@ -1,5 +1,5 @@
 import { DownloadOutlined, FilePdfOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Flex, Image, Row, Select, Space, Spin, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Flex, Image, Row, Select, Space, Spin, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { useAreaTree, useBuildingsOf } from '../areas/areas.api';
 import { descendantsOf, indexAreas } from '../areas/areaTree';
 import { formatDateTimeShort } from '../i18n/format';
 import { i18n } from '../i18n/i18n';
-import { publicFormUrl } from './formRules';
+import { isLocalHost, publicFormUrl } from './formRules';
 import type { FormDetail } from './forms.api';
 import {
   drawPoster,
@@ -46,7 +46,10 @@ export function SharePanel({ detail }: { detail: FormDetail }) {
   }, [buildings, compounds, t]);
   const buildingName = buildingOptions.find((o) => o.value === buildingId)?.posterName ?? null;
 
-  const url = publicFormUrl(window.location.origin, detail.slug, buildingId);
+  const url = publicFormUrl(detail, window.location.origin, buildingId);
+  // Typed by hand from a poster, the short address serves as well: the resident picks the building.
+  const printedUrl = publicFormUrl(detail, window.location.origin);
+  const unreachable = isLocalHost(new URL(url).hostname);
   const [qr, setQr] = useState<string | null>(null);
   const [poster, setPoster] = useState<{ canvas: HTMLCanvasElement; preview: string } | null>(null);
   const [busy, setBusy] = useState<'png' | 'pdf' | null>(null);
@@ -58,10 +61,11 @@ export function SharePanel({ detail }: { detail: FormDetail }) {
       title: detail.title,
       titleEn: detail.titleEn || null,
       url,
+      printedUrl,
       closesAt: detail.closesAt ? formatDateTimeShort(detail.closesAt) : null,
       purpose: detail.privacy.purpose,
     }),
-    [detail, buildingName, url],
+    [detail, buildingName, url, printedUrl],
   );
   // A printed poster speaks to every resident, whatever language the console is in: Chinese first,
   // then a line of English.
@@ -146,6 +150,14 @@ export function SharePanel({ detail }: { detail: FormDetail }) {
             >
               {url}
             </Typography.Paragraph>
+            {unreachable && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('forms.share.localAddress')}
+                data-testid="share-local-address"
+              />
+            )}
           </div>
           <Flex gap={16} align="center">
             {qr ? (

@@ -4,6 +4,7 @@ import {
   cleanDefinition,
   compatibleTargets,
   conditionSources,
+  isLocalHost,
   newField,
   problemCountUnder,
   problemsByPath,
@@ -171,9 +172,50 @@ describe('fields', () => {
 });
 
 describe('publicFormUrl', () => {
+  const form = { publicUrl: null, publicPath: '/f/abc123' };
   it('adds the building for a per-building poster', () => {
-    expect(publicFormUrl('https://x.cn/', 'abc123')).toBe('https://x.cn/f/abc123');
-    expect(publicFormUrl('https://x.cn', 'abc123', 'b-1')).toBe('https://x.cn/f/abc123?b=b-1');
+    expect(publicFormUrl(form, 'https://x.cn/')).toBe('https://x.cn/f/abc123');
+    expect(publicFormUrl(form, 'https://x.cn', 'b-1')).toBe('https://x.cn/f/abc123?b=b-1');
+  });
+  it('prefers the address the deployment names over the console’s own', () => {
+    const named = { ...form, publicUrl: 'https://linli.example.cn/f/abc123' };
+    expect(publicFormUrl(named, 'http://10.0.3.7:3000')).toBe('https://linli.example.cn/f/abc123');
+    expect(publicFormUrl(named, 'http://10.0.3.7:3000', 'b-1')).toBe(
+      'https://linli.example.cn/f/abc123?b=b-1',
+    );
+  });
+});
+
+describe('isLocalHost', () => {
+  it('knows addresses a phone on mobile data cannot reach', () => {
+    for (const host of [
+      'localhost',
+      '127.0.0.1',
+      '10.12.0.5',
+      '192.168.1.20',
+      '172.16.0.1',
+      '172.31.255.1',
+      '100.64.0.9',
+      '[::1]',
+      'fd12::1',
+      'linli-server',
+      'linli.local',
+      'jwh.internal',
+    ]) {
+      expect(isLocalHost(host), host).toBe(true);
+    }
+  });
+  it('lets public names and addresses through', () => {
+    for (const host of [
+      'linli.example.cn',
+      '172.32.0.1',
+      '8.8.8.8',
+      '100.128.0.1',
+      '[2408:8000::1]',
+      'jd.gov.cn',
+    ]) {
+      expect(isLocalHost(host), host).toBe(false);
+    }
   });
 });
 

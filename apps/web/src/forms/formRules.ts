@@ -191,9 +191,39 @@ export function retypeField(field: FormField, type: FormFieldType): FormField {
   return next;
 }
 
-export function publicFormUrl(origin: string, slug: string, buildingId?: string | null): string {
-  const base = `${origin.replace(/\/$/, '')}/f/${encodeURIComponent(slug)}`;
+/**
+ * Where residents open the form: the deployment's public address when it names one, else the address
+ * this console was opened at; a per-building link also carries the building.
+ */
+export function publicFormUrl(
+  form: { publicUrl: string | null; publicPath: string },
+  origin: string,
+  buildingId?: string | null,
+): string {
+  const base = form.publicUrl ?? `${origin.replace(/\/$/, '')}${form.publicPath}`;
   return buildingId ? `${base}?b=${encodeURIComponent(buildingId)}` : base;
+}
+
+const PRIVATE_IPV4 = [
+  /^127\./,
+  /^10\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^169\.254\./,
+  /^0\./,
+  // Carrier-grade NAT: shared by a provider's customers, never reachable from outside.
+  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+];
+
+/**
+ * Whether a phone out on the street (mobile data) most likely cannot reach this host: this machine, a
+ * private network address, or a name only an office network resolves (no dot, .local, .lan, .internal).
+ */
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/^[\d.]+$/.test(host)) return PRIVATE_IPV4.some((re) => re.test(host));
+  if (host.includes(':')) return host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+  return !host.includes('.') || /\.(localhost|local|lan|internal|intranet|home\.arpa)$/.test(host);
 }
 
 /** Stable JSON for "has anything changed since it was loaded". */

@@ -15,7 +15,10 @@ export interface PosterContent {
   title: string;
   /** Printed smaller under the Chinese title, for residents who read English. */
   titleEn?: string | null;
+  /** What the QR code carries. */
   url: string;
+  /** The address printed under the QR for typing by hand, when shorter than `url` (without the building). */
+  printedUrl?: string | null;
   /** Already formatted, e.g. 2026-11-30 18:00. */
   closesAt?: string | null;
   purpose?: string | null;
@@ -178,7 +181,7 @@ export async function drawPoster(content: PosterContent, labels: PosterLabels): 
   const urlFont = `64px ${FONT}`;
   const closesFont = `bold 84px ${FONT}`;
   const purposeFont = `56px ${FONT}`;
-  const urlLines = clampLines(wrapText(content.url, measureWith(urlFont), inner), 2);
+  const urlLines = clampLines(wrapText(content.printedUrl ?? content.url, measureWith(urlFont), inner), 2);
   const purposeLines = content.purpose
     ? clampLines(wrapText(labels.purpose(content.purpose), measureWith(purposeFont), inner), 2)
     : [];

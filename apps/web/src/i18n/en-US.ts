@@ -1268,6 +1268,8 @@ export const enUS: Messages = {
       url: 'Link to the form',
       qrAlt: 'QR code of the link to the form',
       qrHint: 'Residents scan it with WeChat or the phone camera: no app, no sign-in',
+      localAddress:
+        'This is a local or intranet address that residents’ phones most likely cannot open. Before printing posters, ask the system administrator to set LINLI_PUBLIC_URL (the address residents reach Linli at).',
       posterPng: 'Download poster (PNG)',
       posterPdf: 'Download poster (PDF)',
       posterPreview: 'Poster preview (A4)',
@@ -1287,6 +1289,9 @@ export const enUS: Messages = {
       remaining: '{{remaining}} / {{capacity}} left',
       empty: 'Nobody has signed up yet',
       masked: 'Your role sees names and mobile numbers masked',
+      export: 'Export',
+      exportHint:
+        'Exports every entry in sign-up order, the first column holding its number as the shared list shows it (withdrawn entries are listed without a number); phones and ID numbers are masked by default, the file carries a watermark with who, when and why, and the export is audited.',
     },
   },
   submissions: {
@@ -1327,6 +1332,10 @@ export const enUS: Messages = {
       matchedYes: 'Matched',
       matchedNo: 'Not matched',
     },
+    list: {
+      nameAtAddressHint:
+        'Neither the ID number nor the phone is on the register, but a resident of the dwelling it names has the same name; open it to compare and apply.',
+    },
     columns: {
       reference: 'Reference',
       form: 'Form',
@@ -1335,7 +1344,7 @@ export const enUS: Messages = {
       phone: 'Mobile',
       idNumber: 'ID number',
       place: 'Address',
-      matched: 'ID/phone in register',
+      matched: 'Register match',
       status: 'Status',
     },
     detail: {

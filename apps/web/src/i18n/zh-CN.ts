@@ -1254,6 +1254,8 @@ export const zhCN = {
       url: '填写链接',
       qrAlt: '填写链接的二维码',
       qrHint: '居民用微信或手机相机扫码即可填写，无需下载应用或登录',
+      localAddress:
+        '这是本机或内网地址，居民的手机多半打不开。打印海报前，请系统管理员设置 LINLI_PUBLIC_URL（居民访问邻里的网址）。',
       posterPng: '下载海报（PNG）',
       posterPdf: '下载海报（PDF）',
       posterPreview: '海报预览（A4）',
@@ -1273,6 +1275,9 @@ export const zhCN = {
       remaining: '剩 {{remaining}} / {{capacity}}',
       empty: '还没有人报名',
       masked: '您的角色只能看到打码后的姓名和手机号',
+      export: '导出',
+      exportHint:
+        '导出本接龙的全部报名，按报名顺序排列，第一列是与群里名单一致的接龙序号（已撤回的也列出，但不编号）；手机号和证件号默认脱敏，文件带有导出人、时间和用途的水印，导出会记入审计日志。',
     },
   },
   submissions: {
@@ -1313,6 +1318,9 @@ export const zhCN = {
       matchedYes: '已匹配',
       matchedNo: '未匹配',
     },
+    list: {
+      nameAtAddressHint: '证件号、手机号都不在册，但所填房屋里有同名的在册居民；打开答卷可对比后写入。',
+    },
     columns: {
       reference: '答卷编号',
       form: '表单',
@@ -1321,7 +1329,7 @@ export const zhCN = {
       phone: '手机号',
       idNumber: '证件号',
       place: '住址',
-      matched: '证件/手机在册',
+      matched: '登记匹配',
       status: '状态',
     },
     detail: {

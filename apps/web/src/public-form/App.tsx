@@ -10,7 +10,10 @@ import { keepKnownValues, rawAnswers } from './answers';
 import {
   fetchForm,
   HttpError,
+  isRateLimited,
   isTransient,
+  type LoadFailure,
+  loadFailure,
   type PublicForm,
   postSubmission,
   type SubmissionBody,
@@ -32,8 +35,15 @@ type Load =
   | { status: 'loading' }
   | { status: 'ready'; form: PublicForm }
   | { status: 'not_found' }
-  | { status: 'error' };
+  | { status: 'error'; failure: Exclude<LoadFailure, 'not_found'> };
 type Notice = { key: MessageKey; params?: Record<string, string | number> };
+
+/** A crowd opening the link at once is told to wait a minute, not that the network is down. */
+const LOAD_FAILED: Record<Exclude<LoadFailure, 'not_found'>, MessageKey> = {
+  network: 'loadFailed',
+  rate_limited: 'loadRateLimited',
+  server: 'loadServerError',
+};
 
 function slugFromPath(pathname: string): string {
   const part = pathname.split('/')[2] ?? '';
@@ -92,12 +102,13 @@ export function App() {
       },
       (error) => {
         if (!live) return;
+        const failure = loadFailure(error);
         setLoad((previous) =>
-          error instanceof HttpError && error.status === 404
+          failure === 'not_found'
             ? { status: 'not_found' }
             : previous.status === 'ready'
               ? previous
-              : { status: 'error' },
+              : { status: 'error', failure },
         );
       },
     );
@@ -140,10 +151,8 @@ export function App() {
         'form.closed': 'errClosed',
         'form.not_open': 'stateNotOpen',
         'form.version_unknown': 'errVersion',
-        'form.rate_limited': 'errRateLimited',
-        'request.rate_limited': 'errRateLimited',
       };
-      const key = plain[error.code];
+      const key = isRateLimited(error) ? 'errRateLimited' : plain[error.code];
       setNotice(key ? { key } : { key: 'errOther', params: { message: error.message } });
       // The form changed under the resident (closed, full, new version, gone): show what it is now.
       if (
@@ -173,10 +182,7 @@ export function App() {
     } catch (error) {
       const current = storedRef.current;
       // A 429 on a resend means "later", not "never": the answer stays on the phone.
-      if (
-        isTransient(error) ||
-        (pending.attempts > 0 && error instanceof HttpError && error.status === 429)
-      ) {
+      if (isTransient(error) || (pending.attempts > 0 && isRateLimited(error))) {
         const attempts = pending.attempts + 1;
         update({ ...current, pending: { ...pending, attempts, nextAt: Date.now() + retryDelay(attempts) } });
       } else {
@@ -340,9 +346,10 @@ export function App() {
       </p>
     );
   } else if (load.status === 'error' || !form) {
+    const failure = load.status === 'error' ? load.failure : 'network';
     content = (
-      <section className="pf-card" data-testid="load-failed">
-        <p>{t('loadFailed')}</p>
+      <section className="pf-card" data-testid="load-failed" data-failure={failure}>
+        <p>{t(LOAD_FAILED[failure])}</p>
         <button type="button" className="pf-button" onClick={reload}>
           {t('retry')}
         </button>

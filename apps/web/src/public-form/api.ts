@@ -81,6 +81,23 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * The server turned the request away for now: too many from this address, which a carrier's shared
+ * address or a whole group opening one link at once can reach. Later, not never.
+ */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof HttpError && error.status === 429;
+}
+
+/** Why the form did not load, as the page words it. */
+export type LoadFailure = 'not_found' | 'rate_limited' | 'server' | 'network';
+
+export function loadFailure(error: unknown): LoadFailure {
+  if (!(error instanceof HttpError)) return 'network';
+  if (error.status === 404) return 'not_found';
+  return isRateLimited(error) ? 'rate_limited' : 'server';
+}
+
 async function request<T>(
   locale: Locale,
   method: 'GET' | 'POST',

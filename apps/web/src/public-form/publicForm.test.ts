@@ -1,5 +1,5 @@
 import { checkAnswers, type FormDefinition, localText } from '@linli/shared/forms-answers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   describeChoices,
   fieldLabel,
@@ -8,6 +8,8 @@ import {
   optionLabel,
   rawAnswers,
 } from './answers';
+import { fetchForm, HttpError, isTransient, loadFailure } from './api';
+import { MESSAGES } from './i18n';
 import {
   DRAFT_TTL_MS,
   emptyStored,
@@ -217,5 +219,52 @@ describe('localText', () => {
     expect(optionLabel(shift.options![0]!, 'en-US')).toBe('Morning');
     expect(optionLabel(shift.options![1]!, 'en-US')).toBe('下午');
     expect(optionLabel(shift.options![0]!, 'zh-CN')).toBe('上午');
+  });
+});
+
+describe('loading the form', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const failureOf = async (answer: () => Promise<Response>) => {
+    vi.stubGlobal('fetch', vi.fn(answer));
+    return fetchForm('abc', 'zh-CN').then(
+      () => 'loaded',
+      (error: unknown) => loadFailure(error),
+    );
+  };
+  const json = (status: number, body: unknown) =>
+    Promise.resolve(
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+    );
+
+  it('tells a crowd (429) from a dead network and from a server fault', async () => {
+    const limited = await failureOf(() =>
+      json(429, { error: { code: 'request.rate_limited', message: '请求太频繁' } }),
+    );
+    expect(limited).toBe('rate_limited');
+    // A proxy's own 429 page is not JSON; it is still "wait a minute".
+    expect(await failureOf(() => Promise.resolve(new Response('<html>', { status: 429 })))).toBe(
+      'rate_limited',
+    );
+    expect(await failureOf(() => Promise.reject(new TypeError('Failed to fetch')))).toBe('network');
+    expect(await failureOf(() => Promise.resolve(new Response('<html>', { status: 200 })))).toBe('network');
+    expect(await failureOf(() => json(500, { error: { code: 'internal', message: 'boom' } }))).toBe('server');
+    expect(await failureOf(() => json(404, { error: { code: 'form.not_found', message: '' } }))).toBe(
+      'not_found',
+    );
+  });
+
+  it('does not resend a rate-limited answer as if the network had dropped it', () => {
+    expect(isTransient(new HttpError(429, 'form.rate_limited', ''))).toBe(false);
+    expect(loadFailure(new HttpError(429, 'form.rate_limited', ''))).toBe('rate_limited');
+  });
+
+  it('words each failure in both languages', () => {
+    for (const messages of Object.values(MESSAGES)) {
+      expect(messages.loadRateLimited).not.toBe(messages.loadFailed);
+      expect(messages.loadServerError).not.toBe(messages.loadFailed);
+    }
+    expect(MESSAGES['zh-CN'].loadRateLimited).toContain('一分钟');
+    expect(MESSAGES['en-US'].loadRateLimited).toContain('a minute');
   });
 });

@@ -10,14 +10,20 @@ import { downloadSubmissions, type SubmissionFilter } from './submissions.api';
 
 type ExportValues = ExportPurposeValues;
 
-/** One form's answers under the inbox's filters; masked unless revealed with a reason, like ledgers. */
+/**
+ * One form's answers under the inbox's filters, or all of them from a chain's tab; masked unless revealed
+ * with a reason, like ledgers.
+ */
 export function SubmissionExportModal({
   form: target,
   filter,
+  hint,
   onClose,
 }: {
   form: { id: string; title: string };
   filter: SubmissionFilter;
+  /** What the file holds, when it is not what the inbox's filters show. */
+  hint?: string;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -64,7 +70,7 @@ export function SubmissionExportModal({
       onSubmit={form.submit}
       onCancel={onClose}
     >
-      <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('submissions.exportHint')} />
+      <Alert type="info" showIcon style={{ marginBottom: 16 }} title={hint ?? t('submissions.exportHint')} />
       <FormErrorAlert error={formError} />
       <Form
         form={form}

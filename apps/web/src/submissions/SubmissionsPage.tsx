@@ -112,6 +112,10 @@ export function SubmissionsPage() {
       render: (_, s) =>
         s.matched ? (
           <Tag color="green">{t('submissions.filters.matchedYes')}</Tag>
+        ) : s.nameAtAddress ? (
+          <Tooltip title={t('submissions.list.nameAtAddressHint')}>
+            <Tag color="gold">{t('submissions.match.reason.name_dwelling')}</Tag>
+          </Tooltip>
         ) : (
           <Tag>{t('submissions.filters.matchedNo')}</Tag>
         ),

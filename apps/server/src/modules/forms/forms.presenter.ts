@@ -49,11 +49,14 @@ export function presentForm(
     versions: { version: FormVersionRow; publishedByName: string | null; submissionCount: number }[];
     draftChanged: boolean;
     canManage: boolean;
+    /** `LINLI_PUBLIC_URL`, if set. */
+    publicBaseUrl: string | null;
   },
 ): Form {
   const f = row.form;
   return {
     ...presentFormSummary(row, extra),
+    publicUrl: extra.publicBaseUrl && `${extra.publicBaseUrl}${formPublicPath(f.slug)}`,
     description: f.description,
     descriptionEn: f.descriptionEn,
     draft: f.draft,

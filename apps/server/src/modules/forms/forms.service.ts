@@ -171,6 +171,7 @@ async function present(ctx: ServiceContext, row: FormWithArea) {
     versions: versions.map((v) => ({ ...v, submissionCount: byVersion.get(v.version.versionNo) ?? 0 })),
     draftChanged: !latest || frozenOf(f) !== frozenOf(latest),
     canManage: canManage(ctx, f),
+    publicBaseUrl: ctx.config.publicUrl,
   });
 }
 

@@ -100,7 +100,10 @@ const CHAIN: FormDefinition = {
 
 beforeAll(async () => {
   // Bursts below come from one address: the per-address limit is exercised in its own test.
-  t = await startApp({ LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: '100000' });
+  t = await startApp({
+    LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: '100000',
+    LINLI_PUBLIC_URL: 'https://linli.example.cn/jd/',
+  });
   world = await buildWorld(t.database);
   const a = await as(world.users.adminA);
   const building = await a.post<{ id: string; dwellings: { id: string; label: string }[] }>(
@@ -740,6 +743,15 @@ describe('public places', () => {
 });
 
 describe('console', () => {
+  it('gives the page’s address on the deployment’s public host, for QR codes and posters', async () => {
+    const form = await newForm(await as(world.users.workerA), {}, { publish: false });
+    const detail = await (await as(world.users.workerA)).get<Form & { publicUrl: string | null }>(
+      `/api/forms/${form.id}`,
+    );
+    expect(detail.status).toBe(200);
+    expect(detail.body.publicUrl).toBe(`https://linli.example.cn/jd/f/${form.slug}`);
+  });
+
   it('creates from each template, validates drafts naming the field, and audits every change', async () => {
     const s = await as(world.users.workerA);
     const templates = await s.get<{ items: { key: string; definition: FormDefinition; mode: string }[] }>(

@@ -2,7 +2,7 @@ import type { SubmissionListItem } from '@linli/shared';
 import type { SubmissionWithForm } from './submissions.repository';
 
 /** Masks and hashes stay behind: the list carries the stored masks and the summary, nothing decrypted. */
-export function presentSubmission(row: SubmissionWithForm): SubmissionListItem {
+export function presentSubmission(row: SubmissionWithForm, nameAtAddress: boolean): SubmissionListItem {
   const s = row.submission;
   return {
     id: s.id,
@@ -17,6 +17,7 @@ export function presentSubmission(row: SubmissionWithForm): SubmissionListItem {
     idNumberMasked: s.idMask,
     place: s.summary?.place ?? null,
     matched: Boolean(row.matched),
+    nameAtAddress,
     rejectReason: s.rejectReason,
     appliedResidentId: s.appliedResidentId,
     version: s.version,

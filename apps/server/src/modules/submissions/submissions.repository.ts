@@ -184,8 +184,36 @@ export async function candidateResidents(
     .limit(20);
 }
 
+/** The names of the active residents of these dwellings, within the scope. */
+export async function activeNamesIn(db: DbOrTx, scope: Scope, dwellingIds: string[]) {
+  if (!dwellingIds.length) return [];
+  return db
+    .select({ dwellingId: residents.dwellingId, name: residents.name })
+    .from(residents)
+    .where(
+      and(
+        inArray(residents.dwellingId, dwellingIds),
+        eq(residents.status, 'active'),
+        scopeWhere(scope, residents),
+      ),
+    );
+}
+
 export async function userName(db: DbOrTx, id: string | null) {
   if (!id) return null;
   const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, id));
   return row?.name ?? null;
+}
+
+/**
+ * The ids of a chain's live entries in sign-up order, the order its numbers follow. Not scoped, as the
+ * public list is not: only positions leave here, and an entry's number must not depend on who exports it.
+ */
+export async function liveChainIds(db: DbOrTx, formId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: formSubmissions.id })
+    .from(formSubmissions)
+    .where(and(eq(formSubmissions.formId, formId), sql`${formSubmissions.status} <> 'withdrawn'`))
+    .orderBy(asc(formSubmissions.id));
+  return rows.map((r) => r.id);
 }

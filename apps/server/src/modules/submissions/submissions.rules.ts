@@ -215,3 +215,6 @@ export const EXPORT_HEADERS: Record<Locale, string[]> = {
   'zh-CN': ['答卷编号', '提交时间', '版本', '状态', '住址'],
   'en-US': ['Reference', 'Submitted', 'Version', 'Status', 'Place'],
 };
+
+/** A chain's export leads with each entry's number, the one its sign-up list shows. */
+export const CHAIN_NO_HEADER: Record<Locale, string> = { 'zh-CN': '接龙序号', 'en-US': 'Entry no.' };

@@ -53,11 +53,13 @@ import {
 import { invalidStatus, notAnswered, submissionNotFound } from './submissions.errors';
 import { presentSubmission } from './submissions.presenter';
 import {
+  activeNamesIn,
   candidateResidents,
   findFormInReach,
   findSubmissionInScope,
   findVersion,
   listSubmissions,
+  liveChainIds,
   lockSubmissionsInScope,
   type SubmissionFilters,
   type SubmissionWithForm,
@@ -66,6 +68,7 @@ import {
   versionsOfForm,
 } from './submissions.repository';
 import {
+  CHAIN_NO_HEADER,
   canApply,
   canMark,
   decodeCursor,
@@ -125,9 +128,29 @@ export async function listInbox(ctx: ServiceContext, q: SubmissionListQuery) {
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map(presentSubmission),
+    items: await presentAll(ctx, ctx.db, page),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.submission) : null,
   };
+}
+
+/**
+ * Answers as the inbox lists them. An answer matched by neither ID number nor phone is looked up once
+ * more by the name it gives in the dwelling it names (compared by keyed hash: the name is stored only
+ * encrypted), the weak match its page offers; only for callers who may read residents.
+ */
+async function presentAll(ctx: ServiceContext, db: DbOrTx, rows: SubmissionWithForm[]) {
+  const unmatched = rows.filter((r) => !r.matched && r.submission.dwellingId && r.submission.nameHash);
+  const named = new Set<string>();
+  if (unmatched.length && hasPermission(ctx.actor, 'resident.read')) {
+    const scope = authorize(ctx.actor, 'resident.read');
+    const dwellingIds = [...new Set(unmatched.map((r) => r.submission.dwellingId!))];
+    for (const r of await activeNamesIn(db, scope, dwellingIds)) {
+      named.add(`${r.dwellingId}:${ctx.crypto.hash(r.name.trim())}`);
+    }
+  }
+  return rows.map((r) =>
+    presentSubmission(r, !r.matched && named.has(`${r.submission.dwellingId}:${r.submission.nameHash}`)),
+  );
 }
 
 async function visibleSubmission(ctx: ServiceContext, id: string) {
@@ -169,8 +192,9 @@ export async function getSubmission(ctx: ServiceContext, id: string) {
   const version = await versionOf(ctx.db, row);
   const { answers, maskedKeys } = maskAnswers(version.definition, answersOf(ctx, row));
   const s = row.submission;
+  const [item] = await presentAll(ctx, ctx.db, [row]);
   return {
-    ...presentSubmission(row),
+    ...item!,
     formSlug: row.formSlug,
     formMode: row.formMode,
     definition: definitionView(version.definition),
@@ -228,7 +252,8 @@ export async function markSubmission(ctx: ServiceContext, id: string, body: Subm
     if (!row) throw submissionNotFound();
     const s = row.submission;
     const grant = assertInScope(scope, s, 'submission.not_found');
-    assertVersion(s, body.version, 'submission.version_conflict', () => presentSubmission(row));
+    const [current] = await presentAll(ctx, tx, [row]);
+    assertVersion(s, body.version, 'submission.version_conflict', () => current);
     if (!canMark(s.status, body.status)) throw invalidStatus(s.status);
     const reason = body.reason || null;
     await updateSubmissionRows(tx, [id], {
@@ -244,7 +269,8 @@ export async function markSubmission(ctx: ServiceContext, id: string, body: Subm
       reason,
       delegationId: grant.delegationId,
     });
-    return presentSubmission((await findSubmissionInScope(tx, scope, id))!);
+    const [marked] = await presentAll(ctx, tx, [(await findSubmissionInScope(tx, scope, id))!]);
+    return marked!;
   });
 }
 
@@ -481,7 +507,8 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
     if (!row) throw submissionNotFound();
     const s = row.submission;
     const grant = assertInScope(scope, s, 'submission.not_found');
-    assertVersion(s, body.version, 'submission.version_conflict', () => presentSubmission(row));
+    const [current] = await presentAll(ctx, tx, [row]);
+    assertVersion(s, body.version, 'submission.version_conflict', () => current);
     if (!canApply(s.status)) throw invalidStatus(s.status);
     const version = await versionOf(tx, row);
     const mapped = mappedAnswers(version.definition, answersOf(ctx, row));
@@ -577,7 +604,8 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
       },
       delegationId: grant.delegationId,
     });
-    return { residentId, submission: presentSubmission((await findSubmissionInScope(tx, scope, id))!) };
+    const [applied] = await presentAll(ctx, tx, [(await findSubmissionInScope(tx, scope, id))!]);
+    return { residentId, submission: applied! };
   });
 }
 
@@ -585,7 +613,8 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
 
 /**
  * One form's answers as a watermarked xlsx, masked unless the caller may reveal where the answers are and
- * gives a reason. Bounded like ledger exports; the audit row is committed before the file leaves.
+ * gives a reason. Bounded like ledger exports; the audit row is committed before the file leaves. A chain
+ * (接龙) comes in sign-up order with each entry's number first.
  */
 export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExport): Promise<ExportFile> {
   const scope = authorize(ctx.actor, 'form.read');
@@ -608,6 +637,11 @@ export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExp
     if (page.length < 1000) break;
     cursor = { at: page.at(-1)!.submission.submittedAt, id: page.at(-1)!.submission.id };
   }
+  const chain = form.mode === 'chain';
+  if (chain) rows.sort((a, b) => compareIds(a.submission.id, b.submission.id));
+  // Counted over the whole form, not the filtered or scoped rows: an entry keeps the number the public
+  // list gives it, and a withdrawn one (numberless) leaves no gap.
+  const chainNos = chain ? new Map((await liveChainIds(ctx.db, form.id)).map((id, i) => [id, i + 1])) : null;
   const versions = await versionsOfForm(ctx.db, form.id);
   const byVersion = new Map(versions.map((v) => [v.id, v]));
   // Columns: the newest version's fields first, then those only older versions had.
@@ -616,7 +650,9 @@ export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExp
     for (const f of fieldsOf(v.definition))
       if (f.type !== 'info' && !columns.has(f.key))
         columns.set(f.key, ctx.locale === 'en-US' && f.labelEn ? f.labelEn : f.label);
-  const fixed = EXPORT_HEADERS[ctx.locale];
+  const fixed = chainNos
+    ? [CHAIN_NO_HEADER[ctx.locale], ...EXPORT_HEADERS[ctx.locale]]
+    : EXPORT_HEADERS[ctx.locale];
   const header = [...fixed, ...columns.values()];
   const cells = rows.map((row) => {
     const s = row.submission;
@@ -624,6 +660,7 @@ export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExp
     const answers = answersOf(ctx, row);
     const fieldByKey = new Map(fieldsOf(definition).map((f) => [f.key, f]));
     return [
+      ...(chainNos ? [String(chainNos.get(s.id) ?? '')] : []),
       s.reference,
       shanghaiTime(s.submittedAt),
       String(s.versionNo),
@@ -646,7 +683,15 @@ export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExp
       masked: !body.unmasked,
       reason: body.unmasked ? (body.reason ?? null) : null,
       scope: place,
-      columns: ['reference', 'submittedAt', 'versionNo', 'status', 'place', ...columns.keys()],
+      columns: [
+        ...(chainNos ? ['chainNo'] : []),
+        'reference',
+        'submittedAt',
+        'versionNo',
+        'status',
+        'place',
+        ...columns.keys(),
+      ],
       format: 'xlsx',
       purpose: body.purpose,
     }),
@@ -666,4 +711,9 @@ export async function exportSubmissions(ctx: ServiceContext, body: SubmissionExp
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     body: await xlsxOf(form.title, watermark, header, cells),
   };
+}
+
+/** Postgres orders uuids byte by byte, which is the order of their lower-case text. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

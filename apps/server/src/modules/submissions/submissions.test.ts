@@ -14,7 +14,7 @@ import {
 } from '../../../test/fixtures';
 import { resolveFieldCrypto } from '../../platform/crypto';
 import { auditLog } from '../audit/audit.table';
-import { formSubmissions } from '../forms/forms.table';
+import { formSubmissions, forms } from '../forms/forms.table';
 import { residents, residentTags } from '../registry/registry.table';
 import { seedForm, seedSubmission } from './submissions.test-data';
 
@@ -26,6 +26,7 @@ type Item = {
   phoneMasked: string | null;
   idNumberMasked: string | null;
   matched: boolean;
+  nameAtAddress: boolean;
   versionNo: number;
   appliedResidentId: string | null;
 };
@@ -383,6 +384,36 @@ describe('matching and applying', () => {
     ]);
   });
 
+  it('lists an answer whose name lives at the dwelling it names as a weak match, nothing more', async () => {
+    const admin = await as(world.users.adminA);
+    const [here, there] = (await building(admin, world.communityA.id)) as [string, string];
+    await resident(admin, { dwellingId: here, name: '温一' });
+    const atAddress = await submit({ name: '温一', mobile: phone(), addr: { dwellingId: here } });
+    const elsewhere = await submit({ name: '温一', mobile: phone(), addr: { dwellingId: there } });
+    const otherName = await submit({ name: '温二', mobile: phone(), addr: { dwellingId: here } });
+    const p = phone();
+    await resident(admin, { dwellingId: there, name: '温三', phone: p });
+    const byPhone = await submit({ name: '温三', mobile: p, addr: { dwellingId: there } });
+
+    const s = await as(world.users.workerA);
+    const list = await s.get<Page>(`/api/submissions?formId=${formA.form.id}&limit=100`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const flags = (id: string) => {
+      const item = list.body.items.find((i) => i.id === id)!;
+      return [item.matched, item.nameAtAddress];
+    };
+    expect(flags(atAddress.id)).toEqual([false, true]);
+    expect(flags(elsewhere.id)).toEqual([false, false]);
+    expect(flags(otherName.id)).toEqual([false, false]);
+    // A stronger match is shown as such; the weak one is only for answers matched no other way.
+    expect(flags(byPhone.id)).toEqual([true, false]);
+    // The answer's page says the same as its row, and the filter still counts ID and phone only.
+    const detail = await s.get<Item>(`/api/submissions/${atAddress.id}`);
+    expect([detail.body.matched, detail.body.nameAtAddress]).toEqual([false, true]);
+    const unmatched = await s.get<Page>(`/api/submissions?formId=${formA.form.id}&matched=no&limit=100`);
+    expect(unmatched.body.items.map((i) => i.id)).toContain(atAddress.id);
+  });
+
   it('shows a field-by-field diff and applies exactly the chosen fields, with provenance and audit', async () => {
     const admin = await as(world.users.adminA);
     const id = idForAge(38);
@@ -704,7 +735,83 @@ describe('export', () => {
     });
     expect(unmasked.status).toBe(403);
   });
+
+  it('numbers a chain’s entries as its public list does, in sign-up order; other forms get no number', async () => {
+    const sheet = async (payload: Record<string, unknown>) => {
+      const { cookie, csrf } = await loginRaw();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/submissions/export',
+        headers: { 'x-csrf-token': csrf },
+        cookies: { linli_session: cookie },
+        payload: { purpose: '核对接龙', ...payload },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const ws = wb.worksheets[0]!;
+      // Row 1 is the watermark, row 2 the header.
+      return Array.from({ length: ws.rowCount - 1 }, (_, i) =>
+        (ws.getRow(i + 2).values as unknown[]).slice(1).map((v) => String(v ?? '')),
+      );
+    };
+    const f = await seedForm(t.database.db, world.communityA, definition, { title: '接龙导出表' });
+    await t.database.db.update(forms).set({ mode: 'chain' }).where(eq(forms.id, f.form.id));
+    const entries = [];
+    const start = Date.now() - 3_600_000;
+    for (const [i, name] of ['接龙一', '接龙二', '接龙三', '接龙四'].entries()) {
+      const submittedAt = new Date(start + i * 60_000);
+      entries.push(
+        await seedSubmission(t.database.db, crypto, f, { name, mobile: phone() }, { submittedAt }),
+      );
+    }
+    const [first, second, third, fourth] = entries as [Entry, Entry, Entry, Entry];
+    await t.database.db
+      .update(formSubmissions)
+      .set({ status: 'withdrawn' })
+      .where(eq(formSubmissions.id, second.id));
+
+    const [header, ...rows] = await sheet({ formId: f.form.id });
+    expect(header!.slice(0, 3)).toEqual(['接龙序号', '答卷编号', '提交时间']);
+    // Sign-up order, not the inbox's newest first; the withdrawn entry keeps its place but no number.
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ['1', first.reference],
+      ['', second.reference],
+      ['2', third.reference],
+      ['3', fourth.reference],
+    ]);
+    const numbered = rows.filter((r) => r[0]).map((r) => [Number(r[0]), r[1]]);
+    const admin = await as(world.users.adminA);
+    const chain = await admin.get<{ items: { no: number; reference: string }[] }>(
+      `/api/forms/${f.form.id}/chain`,
+    );
+    expect(chain.status, JSON.stringify(chain.body)).toBe(200);
+    expect(chain.body.items.map((e) => [e.no, e.reference.replace('-', '')])).toEqual(numbered);
+    const pub = await t.app.inject({ method: 'GET', url: `/api/public/forms/${f.form.slug}` });
+    expect(pub.statusCode, pub.body).toBe(200);
+    const list = (pub.json() as { chain: { entries: { no: number; maskedName: string }[] } }).chain.entries;
+    expect(list.map((e) => [e.no, e.maskedName])).toEqual(
+      [first, third, fourth].map((e, i) => [i + 1, e.summary.maskedName]),
+    );
+    // A filter leaves out entries, never renumbers the rest.
+    const [, ...filtered] = await sheet({ formId: f.form.id, status: 'new', from: third.submittedAt });
+    expect(filtered.map((r) => [r[0], r[1]])).toEqual([
+      ['2', third.reference],
+      ['3', fourth.reference],
+    ]);
+    const [, ...withdrawn] = await sheet({ formId: f.form.id, status: 'withdrawn' });
+    expect(withdrawn.map((r) => [r[0], r[1]])).toEqual([['', second.reference]]);
+
+    const plain = await seedForm(t.database.db, world.communityA, definition, { title: '非接龙导出表' });
+    const one = await seedSubmission(t.database.db, crypto, plain, { name: '普通答卷' });
+    const [plainHeader, plainRow] = await sheet({ formId: plain.form.id });
+    expect(plainHeader![0]).toBe('答卷编号');
+    expect(plainHeader).not.toContain('接龙序号');
+    expect(plainRow![0]).toBe(one.reference);
+  });
 });
+
+type Entry = Awaited<ReturnType<typeof seedSubmission>>;
 
 let rawLogin: Promise<{ cookie: string; csrf: string }> | null = null;
 /** A second sign-in kept for a raw request: the export is binary and the session helper parses text. */
