@@ -28,15 +28,27 @@ function residentId(first17: string): string {
   return first17 + '10X98765432'[sum % 11];
 }
 
-/** Opens an antd Select found by a locator (not a page-wide test id: every field editor has one) and picks. */
+/**
+ * Opens an antd Select found by a locator (not a page-wide test id: every field editor has one) and picks.
+ * A click that lands while the builder re-renders (it re-checks the whole form on every change) can leave
+ * the dropdown closed: then it is opened again, up to three times.
+ */
 async function pick(page: Page, select: Locator, optionText: string): Promise<void> {
-  await select.click();
   const option = page
     .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
     .locator('.ant-select-item-option, .ant-select-tree-treenode')
     .filter({ hasText: optionText })
     .first();
-  await option.waitFor({ state: 'visible' });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    try {
+      await option.waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await option.click();
 }
 
@@ -266,7 +278,11 @@ describe('forms journey (community worker, Chinese UI)', () => {
     await view.getByTestId('in-residence_type-non_hukou').check();
     await view.getByTestId('in-arrival_date').fill('2026-11-20');
     await view.getByTestId('in-from_place').fill('安徽省合肥市');
-    // The poster's building is chosen already; the resident picks the flat.
+    // The poster's building is chosen already; the resident picks the entrance (the demo's buildings have
+    // several), then the flat.
+    const entrance = view.getByTestId('in-address-entrance');
+    await expect.poll(() => entrance.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    await entrance.selectOption({ index: 1 });
     const dwelling = view.getByTestId('in-address-dwelling');
     await expect.poll(() => dwelling.isEnabled(), { timeout: 15_000 }).toBe(true);
     await dwelling.selectOption({ index: 1 });

@@ -32,14 +32,25 @@ async function fillNewcomer(page: Page, who: { name: string; phone: string; id: 
   await page.getByTestId('in-consent').check();
 }
 
-/** Compound → building → flat: the first of each the register offers. */
+/** Picks the first option of one step of the address once the register's list is there. */
+async function chooseFirst(page: Page, level: string) {
+  const select = page.getByTestId(`in-address-${level}`);
+  await expect.poll(() => select.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+  const value = await select.locator('option').nth(1).getAttribute('value');
+  await select.selectOption(value!);
+}
+
+/**
+ * Compound → building → entrance → flat: the first of each the register offers. The demo's first
+ * building has three entrances (单元), so the flats come by entrance, each named by its number.
+ */
 async function chooseAddress(page: Page) {
-  for (const level of ['compound', 'building', 'dwelling']) {
-    const select = page.getByTestId(`in-address-${level}`);
-    await expect.poll(() => select.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
-    const value = await select.locator('option').nth(1).getAttribute('value');
-    await select.selectOption(value!);
-  }
+  for (const level of ['compound', 'building', 'entrance']) await chooseFirst(page, level);
+  expect(await page.getByTestId('in-address-entrance').locator('option:checked').textContent()).toBe('1单元');
+  await chooseFirst(page, 'dwelling');
+  expect(await page.getByTestId('in-address-dwelling').locator('option:checked').textContent()).toMatch(
+    /^\d+$/,
+  );
 }
 
 const PHONE = {
@@ -302,14 +313,13 @@ describe('public form journey (resident on a 375 px phone, Chinese)', () => {
 
     await page.goto(`/f/${chain.slug}?b=${building.id}`);
     await expect.poll(() => page.getByTestId('chain-list').textContent()).toContain('还没有人报名');
-    // The poster's building is already chosen; the resident picks only the flat.
+    // The poster's building is already chosen; the resident picks only the entrance and the flat.
     await expect.poll(() => page.getByTestId('in-address-building').inputValue()).toBe(building.id);
     expect(await page.getByTestId('in-address-compound').inputValue()).toBe(compound.id);
     await page.getByTestId('in-name').fill('钱多多');
     await page.getByTestId('in-phone').fill(`138${TAIL}3`.slice(0, 11));
-    const flat = page.getByTestId('in-address-dwelling');
-    await expect.poll(() => flat.locator('option').count()).toBeGreaterThan(1);
-    await flat.selectOption((await flat.locator('option').nth(1).getAttribute('value'))!);
+    await chooseFirst(page, 'entrance');
+    await chooseFirst(page, 'dwelling');
     expect(await page.getByTestId('field-shift').textContent()).toContain('剩 1 个');
     await page.getByTestId('in-shift-evening').check();
     await page.getByTestId('in-fit-true').check();

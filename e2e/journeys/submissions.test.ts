@@ -17,13 +17,17 @@ type Resident = {
   phoneMasked: string | null;
   status: string;
   age: number | null;
+  tags: string[];
 };
+/** Tags a form may add, as the catalogue labels them; the journey asks for one the resident lacks. */
+const FORM_TAGS = { volunteer: '志愿者', party_member: '党员', building_leader: '楼组长' } as const;
 type FormRow = { id: string; slug: string; version: number };
 
 describe('submissions journey (community worker, Chinese UI)', () => {
   const journey = useJourney();
   let resident: Resident;
   let form: FormRow;
+  let tag: keyof typeof FORM_TAGS;
 
   it('signs in as a worker; a resident answers a published form through its public address', async () => {
     const { page } = journey;
@@ -39,8 +43,9 @@ describe('submissions journey (community worker, Chinese UI)', () => {
     // Under 60: the living-alone rule (an emergency contact for the elderly) is not what this journey is about.
     resident = people.items.find((r) => r.phoneMasked && r.status === 'active' && (r.age ?? 99) < 60)!;
     expect(resident).toBeTruthy();
+    tag = (Object.keys(FORM_TAGS) as (keyof typeof FORM_TAGS)[]).find((c) => !resident.tags.includes(c))!;
 
-    // The worker's form: name, mobile and address, each feeding the register.
+    // The worker's form: name, mobile, address and a tag question, each feeding the register.
     const created = await api<FormRow>(page, 'POST', '/api/forms', { areaId: community, title: TITLE });
     const updated = await api<FormRow>(page, 'PATCH', `/api/forms/${created.id}`, {
       version: created.version,
@@ -52,6 +57,13 @@ describe('submissions journey (community worker, Chinese UI)', () => {
               { key: 'name', type: 'text', label: '姓名', required: true, maps: 'resident.name' },
               { key: 'mobile', type: 'phone', label: '手机号', required: true, maps: 'resident.phone' },
               { key: 'addr', type: 'address', label: '住址', required: true, maps: 'household.dwelling' },
+              {
+                key: 'situation',
+                type: 'multi',
+                label: '您是否属于以下情况',
+                maps: 'resident.tags',
+                options: [{ value: tag, label: FORM_TAGS[tag] }],
+              },
             ],
           },
         ],
@@ -76,7 +88,12 @@ describe('submissions journey (community worker, Chinese UI)', () => {
         key: `journey-${RUN}-0001`,
         body: {
           versionNo: 1,
-          answers: { name: resident.name, mobile: NEW_PHONE, addr: { dwellingId: resident.dwellingId } },
+          answers: {
+            name: resident.name,
+            mobile: NEW_PHONE,
+            addr: { dwellingId: resident.dwellingId },
+            situation: [tag],
+          },
         },
       },
     );
@@ -101,7 +118,7 @@ describe('submissions journey (community worker, Chinese UI)', () => {
     await expect.poll(() => page.getByTestId('answer-name').textContent()).toBe(resident.name);
   });
 
-  it('compares with the matched resident and applies the changed phone only', async () => {
+  it('compares with the matched resident and applies the changed phone and the new tag', async () => {
     const { page } = journey;
     const candidate = page.getByTestId('submission-candidate').filter({ hasText: resident.name }).first();
     await candidate.waitFor();
@@ -113,9 +130,15 @@ describe('submissions journey (community worker, Chinese UI)', () => {
     expect(await page.getByTestId('diff-proposed-resident.phone').textContent()).toBe(
       `${NEW_PHONE.slice(0, 3)}****${NEW_PHONE.slice(-4)}`,
     );
+    // The tag is added to the resident's, never replacing them, and the row says so.
+    expect(await page.getByTestId('diff-state-resident.tags').getAttribute('data-state')).toBe('new');
+    expect(await page.getByTestId('diff-proposed-resident.tags').textContent()).toBe(FORM_TAGS[tag]);
+    expect(await page.getByTestId('diff-tags-hint').textContent()).toContain('已有的标签都会保留');
     await screenshot(page, 'submissions-diff');
     await page.getByTestId('submission-apply').click();
     await page.waitForURL(`**/residents/${resident.id}`);
+    const after = await api<Resident>(page, 'GET', `/api/residents/${resident.id}`);
+    expect([...after.tags].sort()).toEqual([...resident.tags, tag].sort());
   });
 
   it('shows the change and its provenance on the resident’s timeline', async () => {

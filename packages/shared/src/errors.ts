@@ -332,6 +332,11 @@ export const ERRORS = {
     zh: '“每个手机号/每户限填一次”需要表单里有一个必填的手机号或住址题',
     en: 'A one-answer-per-phone or per-dwelling limit needs a required phone or address question',
   },
+  'form.tag_option_unknown': {
+    status: 422,
+    zh: '“{field}”写入居民标签，它的选项只能从标签目录中选取（不含敏感标签）',
+    en: '“{field}” feeds the resident’s tags, so its options must come from the tag catalogue (sensitive tags excluded)',
+  },
   'form.bad_window': {
     status: 422,
     zh: '截止时间须晚于开始时间',
@@ -561,6 +566,10 @@ export const FIELD_MESSAGES = {
   maps_duplicate: {
     zh: '另一道题已写入同一个台账字段',
     en: 'Another question already feeds this register field',
+  },
+  maps_tag_option: {
+    zh: '写入居民标签的题，选项只能从标签目录中选取（不含敏感标签）',
+    en: 'A question feeding the resident’s tags takes its options from the tag catalogue (sensitive tags excluded)',
   },
   too_many_fields: { zh: '一张表单最多 100 道题', en: 'A form has at most 100 questions' },
   idempotency_key: {

@@ -52,6 +52,11 @@ export const REGISTER_TARGETS = {
   'resident.arrivalDate': ['date'],
   'resident.emergencyContactName': ['text'],
   'resident.emergencyContactPhone': ['phone'],
+  /**
+   * Tags the resident is given: each option's value is a tag code from the register's catalogue, and
+   * only one a form may collect (`FORM_TAG_CODES` in submissions.ts; this file stays free of zod).
+   */
+  'resident.tags': ['single', 'multi'],
   'household.dwelling': ['address'],
 } as const satisfies Record<string, readonly FormFieldType[]>;
 export type RegisterTarget = keyof typeof REGISTER_TARGETS;

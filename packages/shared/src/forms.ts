@@ -370,14 +370,26 @@ export const PublicForm = z.object({
 });
 export type PublicForm = z.infer<typeof PublicForm>;
 
-/** The address cascader: no parameter → compounds; `compoundId` → buildings; `buildingId` → dwellings. */
-export const PlacesQuery = z.strictObject({ compoundId: Id.optional(), buildingId: Id.optional() });
+/**
+ * The address cascader: no parameter → compounds; `compoundId` → buildings; `buildingId` → dwellings
+ * (and the entrances, when several); `entranceId` → that entrance's dwellings.
+ */
+export const PlacesQuery = z.strictObject({
+  compoundId: Id.optional(),
+  buildingId: Id.optional(),
+  entranceId: Id.optional(),
+});
 export type PlacesQuery = z.infer<typeof PlacesQuery>;
 export const Place = z.object({ id: Id, label: z.string() });
 export const Places = z.object({
   items: z.array(Place),
   /** With `buildingId`: where that building is, so a per-building poster (`?b=`) can preselect it. */
   building: z.object({ id: Id, label: z.string(), compoundId: Id, compoundLabel: z.string() }).optional(),
+  /**
+   * With `buildingId` of a building with several entrances (单元): those within the form's area, so a
+   * phone asks for one entrance's dwellings instead of scrolling the whole building.
+   */
+  entrances: z.array(Place).optional(),
 });
 export type Places = z.infer<typeof Places>;
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { boundedText, Cursor, Id, IsoDateTime, Limit, optionalText, Version } from './common';
-import { FORM_FIELD_TYPES, type FormField, REGISTER_TARGET_KEYS, type RegisterTarget } from './forms.answers';
+import {
+  FORM_FIELD_TYPES,
+  type FormDefinition,
+  type FormField,
+  REGISTER_TARGET_KEYS,
+  type RegisterTarget,
+} from './forms.answers';
+import { TAG_CODES, TAGS, type TagCode } from './tags';
 
 /** The submissions inbox (issue 4): what the console lists, shows, marks and applies to the register. */
 
@@ -22,6 +29,42 @@ export const SUBMISSION_EXPORT_MAX_ROWS = 20_000;
  */
 export function isSensitiveAnswerField(field: Pick<FormField, 'type' | 'sensitive'>): boolean {
   return field.type === 'phone' || field.type === 'id_number' || field.sensitive === true;
+}
+
+/**
+ * The resident tags a form answer may add (the `resident.tags` target): set by hand and not sensitive.
+ * Sensitive tags (低保, 残疾, 社区矫正 …) are kept as keyed tokens and set only by holders of
+ * `resident.read_sensitive`, on the word of the office that decides them; a form is an open link, its
+ * choices are kept in the clear summary unless the builder thinks to mark the field, and the worker who
+ * applies it needs no such permission. Derived tags follow the birth date and are never set.
+ */
+export const FORM_TAG_CODES: readonly TagCode[] = TAG_CODES.filter(
+  (code) => !TAGS[code].derived && !TAGS[code].sensitive,
+);
+export const isFormTagCode = (value: string): value is TagCode =>
+  (FORM_TAG_CODES as readonly string[]).includes(value);
+
+/**
+ * Fields feeding `resident.tags` with an option that is not a tag a form may add, by the path of their
+ * options: the builder shows them on the field, and publishing refuses the first.
+ */
+export function tagMappingProblems(definition: FormDefinition) {
+  const problems: { path: (string | number)[]; code: 'maps_tag_option'; field: FormField; option: string }[] =
+    [];
+  definition.sections.forEach((section, s) => {
+    section.fields.forEach((field, f) => {
+      if (field.maps !== 'resident.tags') return;
+      const option = field.options?.find((o) => !isFormTagCode(o.value));
+      if (option)
+        problems.push({
+          path: ['sections', s, 'fields', f, 'options'],
+          code: 'maps_tag_option',
+          field,
+          option: option.value,
+        });
+    });
+  });
+  return problems;
 }
 
 const RegisterTargetSchema = z.enum(REGISTER_TARGET_KEYS as [RegisterTarget, ...RegisterTarget[]]);

@@ -1,9 +1,11 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   FORM_FIELD_TYPES,
+  FORM_TAG_CODES,
   type FormDefinition,
   type FormField,
   type FormFieldType,
+  type RegisterTarget,
   TEXT_MAX_LENGTH,
   TEXTAREA_MAX_LENGTH,
 } from '@linli/shared';
@@ -27,6 +29,7 @@ import {
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocale } from '../i18n/useLocale';
+import { useTagOptions } from '../residents/ResidentTags';
 import {
   compatibleTargets,
   conditionSources,
@@ -36,7 +39,9 @@ import {
   type Path,
   pathKey,
   problemCountUnder,
+  remapField,
   retypeField,
+  tagOptions,
 } from './formRules';
 import { problemText, registerTargetLabel } from './labels';
 
@@ -79,6 +84,7 @@ export function FieldEditor({
   const field: FormField | undefined = definition.sections[section]?.fields[index];
   const type = field?.type;
   const problemCount = problemCountUnder(problems, absolute);
+  const catalogue = useTagOptions(FORM_TAG_CODES);
 
   /** The shared rules' problems shown on the input they concern, before anything is saved. */
   const problemProps = (...rest: (string | number)[]) => {
@@ -98,6 +104,11 @@ export function FieldEditor({
   const onTypeChange = (next: FormFieldType) => {
     const current = form.getFieldValue(absolute) as FormField;
     form.setFieldValue(absolute, retypeField({ ...current, type: next }, next));
+  };
+
+  const onMapsChange = (next: RegisterTarget | undefined) => {
+    const current = form.getFieldValue(absolute) as FormField;
+    form.setFieldValue(absolute, remapField(current, next));
   };
 
   const header = (
@@ -291,7 +302,26 @@ export function FieldEditor({
           <InputNumber min={1} max={10_240} precision={0} style={{ width: 160 }} suffix="KB" />
         </Form.Item>
       )}
-      {isChoice(type) && (
+      {isChoice(type) && field?.maps === 'resident.tags' && (
+        // Tags are picked from the register's catalogue, never typed: the value is the tag code.
+        <Form.Item
+          label={t('forms.builder.options')}
+          required
+          extra={t('forms.builder.tagOptionsHint')}
+          {...problemProps('options')}
+        >
+          <Select
+            mode="multiple"
+            disabled={disabled}
+            value={(field.options ?? []).map((o) => o.value)}
+            onChange={(codes: string[]) => form.setFieldValue([...absolute, 'options'], tagOptions(codes))}
+            options={catalogue}
+            placeholder={t('forms.builder.tagOptionsPlaceholder')}
+            data-testid="field-tag-options"
+          />
+        </Form.Item>
+      )}
+      {isChoice(type) && field?.maps !== 'resident.tags' && (
         <Form.Item label={t('forms.builder.options')} required {...problemProps('options')}>
           <Form.List name={[name, 'options']}>
             {(options, { add, remove, move }) => (
@@ -465,6 +495,7 @@ export function FieldEditor({
           <Select
             allowClear
             style={{ maxWidth: 320 }}
+            onChange={onMapsChange}
             placeholder={t('forms.builder.mapsNone')}
             options={targets.map((value) => ({ value, label: registerTargetLabel(t, value) }))}
             data-testid="field-maps"

@@ -9,7 +9,9 @@ import {
   problemCountUnder,
   problemsByPath,
   publicFormUrl,
+  remapField,
   retypeField,
+  tagOptions,
 } from './formRules';
 import { clampLines, posterFileName, wrapText } from './poster';
 
@@ -131,6 +133,66 @@ describe('problemsByPath', () => {
     expect(problemCountUnder(problems, ['draft', 'sections', 0, 'fields', 4])).toBe(1);
     expect(problemCountUnder(problems, ['draft', 'sections', 0, 'fields', 0])).toBe(0);
     expect(problemsByPath(definition, ['draft']).size).toBe(0);
+  });
+});
+
+describe('tag questions', () => {
+  it('take their options from the catalogue: tag codes as values, the catalogue’s labels, no sensitive tag', () => {
+    expect(tagOptions(['volunteer', 'living_alone', 'volunteer', 'subsistence', 'aged_80', 'x'])).toEqual([
+      { value: 'volunteer', label: '志愿者', labelEn: 'Volunteer' },
+      { value: 'living_alone', label: '独居', labelEn: 'Living alone' },
+    ]);
+  });
+
+  it('keep only catalogue tags when a question is turned to feed the tags, and keep options when it is turned away', () => {
+    const asked = {
+      key: 'situation',
+      type: 'multi' as const,
+      label: '情况',
+      options: [
+        { value: 'empty_nest', label: '子女不在身边', capacity: 3 },
+        { value: 'low_income', label: '低收入' },
+        { value: 'other', label: '其他' },
+      ],
+    };
+    const mapped = remapField(asked, 'resident.tags');
+    expect(mapped).toEqual({
+      key: 'situation',
+      type: 'multi',
+      label: '情况',
+      maps: 'resident.tags',
+      options: [{ value: 'empty_nest', label: '空巢', labelEn: 'Empty nest' }],
+    });
+    const unmapped = remapField(mapped, undefined);
+    expect(unmapped).not.toHaveProperty('maps');
+    expect(unmapped.options).toEqual(mapped.options);
+    expect(remapField(asked, 'resident.sex')).toEqual({ ...asked, maps: 'resident.sex' });
+  });
+
+  it('show an option that is no tag a form may add on the options of its question', () => {
+    const tagged = cleanDefinition({
+      sections: [
+        {
+          title: '',
+          fields: [
+            {
+              key: 'situation',
+              type: 'single',
+              label: '情况',
+              maps: 'resident.tags',
+              options: [
+                { value: 'living_alone', label: '独居' },
+                { value: 'disability', label: '残疾' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const problems = problemsByPath(tagged, ['draft']);
+    expect(problems.get('draft.sections.0.fields.0.options')).toEqual(['maps_tag_option']);
+    tagged.sections[0]!.fields[0]!.options = tagOptions(['living_alone']);
+    expect(problemsByPath(tagged, ['draft']).size).toBe(0);
   });
 });
 

@@ -5,9 +5,12 @@ import {
   type FormField,
   type FormFieldType,
   type FormOption,
+  isFormTagCode,
   REGISTER_TARGET_KEYS,
   REGISTER_TARGETS,
   type RegisterTarget,
+  TAGS,
+  tagMappingProblems,
 } from '@linli/shared';
 
 export type Path = readonly (string | number)[];
@@ -120,10 +123,13 @@ function cleanOption(raw: unknown): FormOption {
   return option;
 }
 
-/** The shared definition problems, by the dot-joined path of the builder input they concern. */
+/**
+ * The shared definition problems, and the tag options publishing would refuse, by the dot-joined path
+ * of the builder input they concern.
+ */
 export function problemsByPath(definition: FormDefinition, prefix: Path): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const problem of definitionProblems(definition)) {
+  for (const problem of [...definitionProblems(definition), ...tagMappingProblems(definition)]) {
     const key = pathKey([...prefix, ...problem.path]);
     out.set(key, [...(out.get(key) ?? []), problem.code]);
   }
@@ -188,6 +194,27 @@ export function retypeField(field: FormField, type: FormFieldType): FormField {
   const next = cleanField({ ...field, type });
   if (isChoice(type) && !next.options?.length) next.options = [];
   if (next.maps && !compatibleTargets(type).includes(next.maps)) delete next.maps;
+  return next;
+}
+
+/**
+ * The options of a field feeding the resident's tags, in the order picked: each a tag a form may add,
+ * its value the tag code and its labels the catalogue's, so the register and the resident read the same.
+ */
+export function tagOptions(codes: readonly string[]): FormOption[] {
+  return [...new Set(codes)]
+    .filter(isFormTagCode)
+    .map((code) => ({ value: code, label: TAGS[code].zh, labelEn: TAGS[code].en }));
+}
+
+/**
+ * A field given another register mapping (or none). Turned to feed the tags, it keeps only the options
+ * that are tags a form may add, relabelled from the catalogue: free values could never be applied.
+ */
+export function remapField(field: FormField, maps: RegisterTarget | undefined): FormField {
+  const { maps: _, ...rest } = field;
+  const next: FormField = maps ? { ...rest, maps } : rest;
+  if (maps === 'resident.tags') next.options = tagOptions((field.options ?? []).map((o) => o.value));
   return next;
 }
 

@@ -1135,6 +1135,7 @@ export const enUS: Messages = {
       resident_arrivalDate: 'Resident · arrival date',
       resident_emergencyContactName: 'Resident · emergency contact',
       resident_emergencyContactPhone: 'Resident · emergency contact phone',
+      resident_tags: 'Resident · tags (added only)',
       household_dwelling: 'Household · dwelling',
     },
     problems: {
@@ -1148,6 +1149,8 @@ export const enUS: Messages = {
       show_if_type: 'A condition can only look at a choice or yes/no question',
       maps_type: 'This type of question cannot feed the chosen register field',
       maps_duplicate: 'Another question already feeds this register field',
+      maps_tag_option:
+        'A question feeding the resident’s tags takes its options from the tag catalogue (sensitive tags excluded)',
       too_many_fields: 'A form has at most 100 questions',
       sensitive_capacity: 'Options with places cannot be sensitive: places are counted in the open',
     },
@@ -1206,6 +1209,9 @@ export const enUS: Messages = {
       maps: 'Feeds the register',
       mapsHint: 'When an answer is applied to the register, which field this question fills',
       mapsNone: 'Not written to the register',
+      tagOptionsHint:
+        'Options come from the resident tag catalogue; sensitive tags such as subsistence allowance or disability cannot be collected by a form. Applying an answer only adds the chosen tags and never removes one the resident has.',
+      tagOptionsPlaceholder: 'Choose tags',
       publish: 'Publish',
       publishConfirmTitle: 'Publish version {{no}}?',
       publishConfirm:
@@ -1383,6 +1389,7 @@ export const enUS: Messages = {
       notApplicable: 'The answered dwelling is archived or outside your area: no one can move in',
       move: 'Move',
       moveHint: 'Applying moves this person to the answered dwelling, as a new household',
+      tagsHint: 'Only adds the tags chosen in the answer; every tag the resident has is kept',
       none: 'This form has no question feeding the register',
       apply: 'Apply {{count}} chosen field(s)',
       create: 'Create resident ({{count}} fields)',
@@ -1405,6 +1412,7 @@ export const enUS: Messages = {
         arrivalDate: 'Arrived on',
         emergencyContactName: 'Emergency contact',
         emergencyContactPhone: 'Emergency contact phone',
+        tags: 'Tags',
       },
       household: { dwelling: 'Address (dwelling)' },
     },

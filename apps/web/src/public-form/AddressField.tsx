@@ -1,21 +1,8 @@
 import { useEffect, useState } from 'react';
+import { byEntrance, type Chosen, flatsLevel, type Level, levelKey, pick, places } from './addressPlaces';
 import type { AddressValue } from './answers';
-import { fetchPlaces, type Place, type PlaceLevel, type Places } from './api';
+import type { Place, Places } from './api';
 import type { Locale, Translate } from './i18n';
-
-/** Each list is asked for once per visit: a resident going back and forth costs no extra round trips. */
-const cache = new Map<string, Promise<Places>>();
-
-function places(slug: string, locale: Locale, level: PlaceLevel): Promise<Places> {
-  const id = `${slug}|${level.compoundId ?? ''}|${level.buildingId ?? ''}`;
-  let found = cache.get(id);
-  if (!found) {
-    found = fetchPlaces(slug, locale, level);
-    cache.set(id, found);
-    found.catch(() => cache.delete(id));
-  }
-  return found;
-}
 
 type Props = {
   slug: string;
@@ -29,23 +16,23 @@ type Props = {
   disabled: boolean;
 };
 
-type List = { items: Place[]; state: 'idle' | 'loading' | 'ready' | 'error' };
-const IDLE: List = { items: [], state: 'idle' };
+type List = { items: Place[]; result: Places | null; state: 'idle' | 'loading' | 'ready' | 'error' };
+const IDLE: List = { items: [], result: null, state: 'idle' };
 
-function useList(slug: string, locale: Locale, level: PlaceLevel | null, attempt: number): List {
+function useList(slug: string, locale: Locale, level: Level | null, attempt: number): List {
   const [list, setList] = useState<List>(IDLE);
-  const key = level ? `${level.compoundId ?? ''}|${level.buildingId ?? ''}` : null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `level`, rebuilt each render.
+  const key = level ? levelKey(locale, level) : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `level` and `locale`, rebuilt each render.
   useEffect(() => {
     if (!level) {
       setList(IDLE);
       return;
     }
     let live = true;
-    setList({ items: [], state: 'loading' });
+    setList({ items: [], result: null, state: 'loading' });
     places(slug, locale, level).then(
-      (result) => live && setList({ items: result.items, state: 'ready' }),
-      () => live && setList({ items: [], state: 'error' }),
+      (result) => live && setList({ items: result.items, result, state: 'ready' }),
+      () => live && setList({ items: [], result: null, state: 'error' }),
     );
     return () => {
       live = false;
@@ -55,8 +42,10 @@ function useList(slug: string, locale: Locale, level: PlaceLevel | null, attempt
 }
 
 /**
- * Compound → building → dwelling, from the register, limited to the form's area. Native selects: on a
- * phone they open the system's own large picker.
+ * Compound → building → entrance → flat, from the register, limited to the form's area (the server
+ * lists only what lies in it). The entrance step comes only in a building of several: a big one is
+ * otherwise one long list of flats on a phone. Native selects: on a phone they open the system's own
+ * large picker.
  */
 export function AddressField({
   slug,
@@ -69,24 +58,28 @@ export function AddressField({
   invalid,
   disabled,
 }: Props) {
+  const chosen = value as Chosen;
   const [attempt, setAttempt] = useState(0);
   const compounds = useList(slug, locale, {}, attempt);
   const buildings = useList(
     slug,
     locale,
-    value.compoundId ? { compoundId: value.compoundId } : null,
+    chosen.compoundId ? { compoundId: chosen.compoundId } : null,
     attempt,
   );
-  const dwellings = useList(
+  const building = useList(
     slug,
     locale,
-    value.buildingId ? { buildingId: value.buildingId } : null,
+    chosen.buildingId ? { buildingId: chosen.buildingId } : null,
     attempt,
   );
+  const underEntrance = byEntrance(chosen, building.result);
+  const entrances: List = { ...building, items: building.result?.entrances ?? [] };
+  const dwellings = useList(slug, locale, flatsLevel(chosen, building.result), attempt);
 
   // A per-building poster (`?b=`) starts the resident in their building; the server says which compound.
   const needsPreset = Boolean(
-    presetBuildingId && !value.compoundId && !value.buildingId && !value.dwellingId,
+    presetBuildingId && !chosen.compoundId && !chosen.buildingId && !chosen.dwellingId,
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, while nothing is chosen yet.
   useEffect(() => {
@@ -106,10 +99,10 @@ export function AddressField({
   }, [needsPreset]);
 
   const labelOf = (list: List, id: string | undefined) => list.items.find((p) => p.id === id)?.label ?? '';
-  const failed = [compounds, buildings, dwellings].some((l) => l.state === 'error');
+  const failed = [compounds, buildings, building, dwellings].some((l) => l.state === 'error');
 
   const select = (
-    level: 'compound' | 'building' | 'dwelling',
+    level: 'compound' | 'building' | 'entrance' | 'dwelling',
     list: List,
     selected: string | undefined,
     placeholder: string,
@@ -142,28 +135,31 @@ export function AddressField({
 
   return (
     <div className="pf-address">
-      {select('compound', compounds, value.compoundId, t('chooseCompound'), (id) =>
-        onChange(id ? { compoundId: id } : {}),
+      {select('compound', compounds, chosen.compoundId, t('chooseCompound'), (id) =>
+        onChange(pick(chosen, 'compoundId', id)),
       )}
-      {select('building', buildings, value.buildingId, t('chooseBuilding'), (id) =>
-        onChange(id ? { compoundId: value.compoundId, buildingId: id } : { compoundId: value.compoundId }),
+      {select('building', buildings, chosen.buildingId, t('chooseBuilding'), (id) =>
+        onChange(pick(chosen, 'buildingId', id)),
       )}
-      {select('dwelling', dwellings, value.dwellingId, t('chooseDwelling'), (id) =>
+      {underEntrance &&
+        select('entrance', entrances, chosen.entranceId, t('chooseEntrance'), (id) =>
+          onChange(pick(chosen, 'entranceId', id)),
+        )}
+      {select('dwelling', dwellings, chosen.dwellingId, t('chooseDwelling'), (id) =>
         onChange(
-          id
-            ? {
-                compoundId: value.compoundId,
-                buildingId: value.buildingId,
-                dwellingId: id,
-                label: [
-                  labelOf(compounds, value.compoundId),
-                  labelOf(buildings, value.buildingId),
-                  labelOf(dwellings, id),
-                ]
-                  .filter(Boolean)
-                  .join(' '),
-              }
-            : { compoundId: value.compoundId, buildingId: value.buildingId },
+          pick(
+            chosen,
+            'dwellingId',
+            id,
+            [
+              labelOf(compounds, chosen.compoundId),
+              labelOf(buildings, chosen.buildingId),
+              underEntrance ? labelOf(entrances, chosen.entranceId) : '',
+              labelOf(dwellings, id),
+            ]
+              .filter(Boolean)
+              .join(' '),
+          ),
         ),
       )}
       {failed && (

@@ -47,10 +47,14 @@ export type PublicForm = {
 
 export type SubmissionAck = { reference: string; submittedAt: string; chainNo: number | null };
 export type Place = { id: string; label: string };
-/** With `buildingId`, the server also says where that building is (for a per-building poster's `?b=`). */
+/**
+ * With `buildingId`, the server also says where that building is (for a per-building poster's `?b=`) and,
+ * for a building of several, its entrances within the form's area.
+ */
 export type Places = {
   items: Place[];
   building?: { id: string; label: string; compoundId: string; compoundLabel: string };
+  entrances?: Place[];
 };
 export type UploadedFile = { fileId: string; name: string; size: number };
 export type ServerIssue = { path: string; code: string; message: string };
@@ -154,14 +158,17 @@ export function fetchForm(slug: string, locale: Locale): Promise<PublicForm> {
   return request(locale, 'GET', base(slug));
 }
 
-export type PlaceLevel = { compoundId?: string; buildingId?: string };
+export type PlaceLevel = { compoundId?: string; buildingId?: string; entranceId?: string };
 
+/** One level of the address cascader: the narrowest id given is the one asked by. */
 export function fetchPlaces(slug: string, locale: Locale, level: PlaceLevel = {}): Promise<Places> {
-  const query = level.buildingId
-    ? `?buildingId=${encodeURIComponent(level.buildingId)}`
-    : level.compoundId
-      ? `?compoundId=${encodeURIComponent(level.compoundId)}`
-      : '';
+  const query = level.entranceId
+    ? `?entranceId=${encodeURIComponent(level.entranceId)}`
+    : level.buildingId
+      ? `?buildingId=${encodeURIComponent(level.buildingId)}`
+      : level.compoundId
+        ? `?compoundId=${encodeURIComponent(level.compoundId)}`
+        : '';
   return request(locale, 'GET', `${base(slug)}/places${query}`);
 }
 

@@ -1,5 +1,6 @@
 import { checkAnswers, type FormDefinition, localText } from '@linli/shared/forms-answers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { byEntrance, flatsLevel, pick, places } from './addressPlaces';
 import {
   describeChoices,
   fieldLabel,
@@ -8,7 +9,7 @@ import {
   optionLabel,
   rawAnswers,
 } from './answers';
-import { fetchForm, HttpError, isTransient, loadFailure } from './api';
+import { fetchForm, HttpError, isTransient, loadFailure, type Places } from './api';
 import { MESSAGES } from './i18n';
 import {
   DRAFT_TTL_MS,
@@ -266,5 +267,74 @@ describe('loading the form', () => {
     }
     expect(MESSAGES['zh-CN'].loadRateLimited).toContain('一分钟');
     expect(MESSAGES['en-US'].loadRateLimited).toContain('a minute');
+  });
+});
+
+describe('the address cascader', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const building = (entrances?: string[]): Places => ({
+    items: [{ id: 'd1', label: '1单元 101' }],
+    building: { id: 'b', label: '5号楼', compoundId: 'c', compoundLabel: '梅园一村' },
+    ...(entrances && { entrances: entrances.map((id, i) => ({ id, label: `${i + 1}单元` })) }),
+  });
+
+  it('asks a building of several entrances for the entrance, then lists only its flats', () => {
+    const several = building(['e1', 'e2']);
+    expect(byEntrance({ compoundId: 'c', buildingId: 'b' }, several)).toBe(true);
+    expect(flatsLevel({ compoundId: 'c', buildingId: 'b' }, several)).toBeNull();
+    expect(flatsLevel({ compoundId: 'c', buildingId: 'b', entranceId: 'e2' }, several)).toEqual({
+      entranceId: 'e2',
+    });
+    // Until the building's list has come, nothing is asked for: it says whether there are entrances.
+    expect(flatsLevel({ compoundId: 'c', buildingId: 'b' }, null)).toBeNull();
+  });
+
+  it('lists a single-entrance building’s flats directly, and a flat kept from an older draft in the whole list', () => {
+    expect(byEntrance({ buildingId: 'b' }, building())).toBe(false);
+    expect(flatsLevel({ buildingId: 'b' }, building())).toEqual({ buildingId: 'b' });
+    const kept = { compoundId: 'c', buildingId: 'b', dwellingId: 'd1' };
+    expect(byEntrance(kept, building(['e1', 'e2']))).toBe(false);
+    expect(flatsLevel(kept, building(['e1', 'e2']))).toEqual({ buildingId: 'b' });
+  });
+
+  it('clears the steps below a new choice, and labels the flat chosen', () => {
+    const full = { compoundId: 'c', buildingId: 'b', entranceId: 'e1', dwellingId: 'd1', label: 'x' };
+    expect(pick(full, 'buildingId', 'b2')).toEqual({ compoundId: 'c', buildingId: 'b2' });
+    expect(pick(full, 'entranceId', 'e2')).toEqual({ compoundId: 'c', buildingId: 'b', entranceId: 'e2' });
+    expect(pick(full, 'entranceId', '')).toEqual({ compoundId: 'c', buildingId: 'b' });
+    expect(pick(full, 'compoundId', '')).toEqual({});
+    expect(pick(full, 'dwellingId', 'd2', '梅园一村 5号楼 1单元 102')).toEqual({
+      compoundId: 'c',
+      buildingId: 'b',
+      entranceId: 'e1',
+      dwellingId: 'd2',
+      label: '梅园一村 5号楼 1单元 102',
+    });
+    // Only the flat is sent; the entrance stays on the phone.
+    expect(rawAnswers(definition, { home: pick(full, 'dwellingId', DWELLING, 'x') })).toEqual({
+      home: { dwellingId: DWELLING },
+    });
+  });
+
+  it('asks for an entrance’s flats with a GET to the same path, once, and again after a failure', async () => {
+    const fetched: string[] = [];
+    let fail = true;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((url: string, init: RequestInit) => {
+        fetched.push(`${init.method ?? 'GET'} ${url}`);
+        if (fail) return Promise.reject(new TypeError('Failed to fetch'));
+        return Promise.resolve(new Response(JSON.stringify({ items: [{ id: 'd9', label: '101' }] })));
+      }),
+    );
+    await expect(places('abc', 'zh-CN', { entranceId: 'e/1' })).rejects.toThrow();
+    fail = false;
+    expect((await places('abc', 'zh-CN', { entranceId: 'e/1' })).items).toEqual([{ id: 'd9', label: '101' }]);
+    await places('abc', 'zh-CN', { entranceId: 'e/1' });
+    expect(fetched).toEqual([
+      'GET /api/public/forms/abc/places?entranceId=e%2F1',
+      'GET /api/public/forms/abc/places?entranceId=e%2F1',
+    ]);
   });
 });

@@ -239,6 +239,12 @@ function DiffTable({
               <Typography.Text type="secondary">{t('submissions.diff.moveHint')}</Typography.Text>
             </>
           )}
+          {/* Side by side, the two lists of tags could read as one replacing the other; it only adds. */}
+          {r.target === 'resident.tags' && (
+            <Typography.Text type="secondary" data-testid="diff-tags-hint">
+              {t('submissions.diff.tagsHint')}
+            </Typography.Text>
+          )}
         </Space>
       ),
     },

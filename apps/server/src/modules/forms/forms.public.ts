@@ -6,6 +6,7 @@ import {
   type FormDefinition,
   fieldsOf,
   freezeDefinition,
+  type Locale,
   maskIdNumber,
   maskPhone,
   type Places,
@@ -30,10 +31,13 @@ import {
   countLiveBefore,
   type DwellingPlace,
   dwellingsOfBuilding,
+  dwellingsOfEntrance,
+  entrancesOfBuilding,
   type FormArea,
   findBuilding,
   findCompound,
   findDwellingPlace,
+  findEntrance,
   findFormAndAnswerByKey,
   findFormBySlug,
   findSubmissionByKey,
@@ -175,13 +179,32 @@ const choiceQuestionsOf = (definition: FormDefinition): FormDefinition => ({
   sections: [{ title: '', fields: fieldsOf(definition).filter((f) => f.options?.length) }],
 });
 
+/** An entrance as residents name it: 2单元, Entrance 2. */
+const entranceLabel = (n: number, locale: Locale) => (locale === 'en-US' ? `Entrance ${n}` : `${n}单元`);
+
 export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQuery): Promise<Places> {
   const { form } = await publicForm(ctx, slug);
   const area = areaOf(form);
+  if (q.entranceId) {
+    const entrance = await findEntrance(ctx.db, area, q.entranceId);
+    if (!entrance) return { items: [] };
+    const rows = await dwellingsOfEntrance(ctx.db, area, entrance.entranceId);
+    for (const d of rows) {
+      remember(
+        knownPlaces,
+        d.id,
+        placeIn(entrance, { ...d, entranceNumber: entrance.entranceNumber }),
+        KNOWN_PLACES_MAX,
+      );
+    }
+    // Under its entrance a flat is only its number.
+    return { items: rows.map((d) => ({ id: d.id, label: d.number })) };
+  }
   if (q.buildingId) {
     const building = await findBuilding(ctx.db, area, q.buildingId);
     if (!building) return { items: [] };
     const rows = await dwellingsOfBuilding(ctx.db, building.id);
+    const entrances = building.entranceCount > 1 ? await entrancesOfBuilding(ctx.db, area, building.id) : [];
     // The phone asks for a building's flats right before it answers with one of them.
     for (const d of rows) {
       remember(knownPlaces, d.id, placeIn(building, d), KNOWN_PLACES_MAX);
@@ -197,6 +220,9 @@ export async function publicPlaces(ctx: ServiceContext, slug: string, q: PlacesQ
         compoundId: building.compoundId,
         compoundLabel: building.compoundName,
       },
+      ...(entrances.length > 1 && {
+        entrances: entrances.map((e) => ({ id: e.id, label: entranceLabel(e.number, ctx.locale) })),
+      }),
     };
   }
   if (q.compoundId) {

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, is, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
-import { alias, PgTransaction } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, alias, PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../platform/db';
 import { prepareStatement, rowsOf } from '../../platform/db';
 import { type Scope, scopeWhere } from '../../platform/scope';
@@ -439,10 +439,8 @@ export async function findDwellingPlace(db: Db, dwellingId: string): Promise<Dwe
 
 /** The area a form serves, as the columns a place row carries. */
 export type FormArea = { streetId: string; communityId: string | null };
-const inArea = (
-  area: FormArea,
-  cols: { streetId: typeof areas.streetId; communityId: typeof areas.communityId },
-) => (area.communityId ? eq(cols.communityId, area.communityId) : eq(cols.streetId, area.streetId));
+const inArea = (area: FormArea, cols: { streetId: AnyPgColumn; communityId: AnyPgColumn }) =>
+  area.communityId ? eq(cols.communityId, area.communityId) : eq(cols.streetId, area.streetId);
 
 const community = alias(areas, 'community');
 
@@ -473,17 +471,20 @@ export async function buildingsOfCompound(db: DbOrTx, compoundId: string) {
     .limit(2000);
 }
 
+/** A building as the cascader places a dwelling under it (with `areas` joined as its compound). */
+const buildingPlace = {
+  id: buildings.id,
+  name: buildings.name,
+  entranceCount: buildings.entranceCount,
+  compoundId: buildings.compoundId,
+  compoundName: areas.name,
+  streetId: buildings.streetId,
+  communityId: buildings.communityId,
+};
+
 export async function findBuilding(db: DbOrTx, area: FormArea, id: string) {
   const [row] = await db
-    .select({
-      id: buildings.id,
-      name: buildings.name,
-      entranceCount: buildings.entranceCount,
-      compoundId: buildings.compoundId,
-      compoundName: areas.name,
-      streetId: buildings.streetId,
-      communityId: buildings.communityId,
-    })
+    .select(buildingPlace)
     .from(buildings)
     .innerJoin(areas, eq(areas.id, buildings.compoundId))
     .where(
@@ -511,6 +512,51 @@ export async function dwellingsOfBuilding(db: DbOrTx, buildingId: string) {
     .innerJoin(entrances, eq(entrances.id, dwellings.entranceId))
     .where(and(eq(dwellings.buildingId, buildingId), eq(dwellings.status, 'active')))
     .orderBy(asc(entrances.number), asc(dwellings.floor), asc(dwellings.number))
+    .limit(5000);
+}
+
+/** A building's entrances with a live dwelling in the area: an entrance the phone lists is never empty. */
+export async function entrancesOfBuilding(db: DbOrTx, area: FormArea, buildingId: string) {
+  return db
+    .select({ id: entrances.id, number: entrances.number })
+    .from(entrances)
+    .where(
+      and(
+        eq(entrances.buildingId, buildingId),
+        inArea(area, entrances),
+        sql`exists (select 1 from ${dwellings} where ${dwellings.entranceId} = ${entrances.id}
+          and ${dwellings.status} = 'active' and ${inArea(area, dwellings)})`,
+      ),
+    )
+    .orderBy(asc(entrances.number))
+    .limit(100);
+}
+
+/** An entrance of the area with its building, as `findBuilding` gives it, or null. */
+export async function findEntrance(db: DbOrTx, area: FormArea, id: string) {
+  const [row] = await db
+    .select({ entranceId: entrances.id, entranceNumber: entrances.number, ...buildingPlace })
+    .from(entrances)
+    .innerJoin(buildings, eq(buildings.id, entrances.buildingId))
+    .innerJoin(areas, eq(areas.id, buildings.compoundId))
+    .where(
+      and(
+        eq(entrances.id, id),
+        inArea(area, entrances),
+        inArea(area, buildings),
+        isNull(buildings.archivedAt),
+        isNull(areas.archivedAt),
+      ),
+    );
+  return row ?? null;
+}
+
+export async function dwellingsOfEntrance(db: DbOrTx, area: FormArea, entranceId: string) {
+  return db
+    .select({ id: dwellings.id, number: dwellings.number, floor: dwellings.floor })
+    .from(dwellings)
+    .where(and(eq(dwellings.entranceId, entranceId), eq(dwellings.status, 'active'), inArea(area, dwellings)))
+    .orderBy(asc(dwellings.floor), asc(dwellings.number))
     .limit(5000);
 }
 

@@ -1,4 +1,10 @@
-import { definitionProblems, type FormDefinition, FormDefinitionSchema, PrivacyNotice } from '@linli/shared';
+import {
+  definitionProblems,
+  type FormDefinition,
+  FormDefinitionSchema,
+  isFormTagCode,
+  PrivacyNotice,
+} from '@linli/shared';
 import { describe, expect, it } from 'vitest';
 import {
   capacitiesOf,
@@ -13,6 +19,7 @@ import {
   publicState,
   remainingOf,
   stableStringify,
+  unknownTagOption,
 } from './forms.rules';
 import { formTemplates } from './forms.templates';
 
@@ -217,6 +224,42 @@ describe('limits', () => {
   });
 });
 
+describe('tag questions', () => {
+  const withTags = (values: string[], maps: 'resident.tags' | null = 'resident.tags'): FormDefinition => ({
+    sections: [
+      { title: '', fields: [{ key: 'name', type: 'text', label: '姓名', maps: 'resident.name' }] },
+      {
+        title: '',
+        fields: [
+          {
+            key: 'situation',
+            type: 'multi',
+            label: '家庭情况',
+            ...(maps && { maps }),
+            options: values.map((value) => ({ value, label: value })),
+          },
+        ],
+      },
+    ],
+  });
+
+  it('admit only hand-set, non-sensitive catalogue tags, and name the field and path of the first other', () => {
+    expect(
+      unknownTagOption(withTags(['living_alone', 'empty_nest', 'party_member', 'volunteer'])),
+    ).toBeNull();
+    for (const bad of ['subsistence', 'community_correction', 'aged_90', 'none']) {
+      const found = unknownTagOption(withTags(['living_alone', bad]));
+      expect(found, bad).toMatchObject({
+        field: { key: 'situation', label: '家庭情况' },
+        option: bad,
+        path: 'draft.sections.1.fields.0.options',
+      });
+    }
+    // Options of a question not feeding the tags are its own business.
+    expect(unknownTagOption(withTags(['subsistence', 'none'], null))).toBeNull();
+  });
+});
+
 describe('templates', () => {
   it('are valid definitions with Chinese and English labels and a privacy notice', () => {
     const templates = formTemplates();
@@ -236,6 +279,13 @@ describe('templates', () => {
     const volunteer = templates.find((t) => t.key === 'volunteer')!;
     expect(volunteer.mode).toBe('chain');
     expect(Object.values(capacitiesOf(volunteer.definition).shift!).reduce((a, b) => a + b)).toBe(20);
+    // Every tag question of a template asks only for tags a form may add, and publishes.
+    const tagFields = templates.flatMap((t) =>
+      t.definition.sections.flatMap((s) => s.fields).filter((f) => f.maps === 'resident.tags'),
+    );
+    expect(tagFields.length).toBeGreaterThan(0);
+    for (const f of tagFields) expect(f.options?.every((o) => isFormTagCode(o.value))).toBe(true);
+    for (const t of templates) expect(unknownTagOption(t.definition), t.key).toBeNull();
     const health = templates.find((t) => t.key === 'health')!;
     expect(health.definition.sections.flatMap((s) => s.fields).some((f) => f.type === 'temperature')).toBe(
       true,

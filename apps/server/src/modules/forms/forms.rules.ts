@@ -11,6 +11,7 @@ import {
   maskPersonName,
   type RegisterTarget,
   type SubmissionLimit,
+  tagMappingProblems,
 } from '@linli/shared';
 import type { FormRow, SubmissionSummary } from './forms.table';
 
@@ -164,6 +165,18 @@ export function limitEnforceable(definition: FormDefinition, limit: SubmissionLi
       ? fieldFor(definition, 'resident.phone', 'phone')
       : fieldFor(definition, 'household.dwelling', 'address');
   return !!field && field.required === true && !field.showIf;
+}
+
+/**
+ * The first field feeding the resident's tags with an option that is no tag a form may add, with the
+ * path the builder knows it by; null when there is none. Checked at publishing, not on every save: a
+ * draft may be half-built, while a published version is what residents answer and workers apply.
+ */
+export function unknownTagOption(definition: FormDefinition) {
+  const first = tagMappingProblems(definition)[0];
+  return first
+    ? { field: first.field, option: first.option, path: ['draft', ...first.path].join('.') }
+    : null;
 }
 
 export type Derived = {

@@ -54,6 +54,7 @@ import {
   publicState,
   remainingOf,
   stableStringify,
+  unknownTagOption,
 } from './forms.rules';
 import type { FormRow } from './forms.table';
 import { FORM_TEMPLATES_BY_KEY, formTemplates } from './forms.templates';
@@ -294,6 +295,17 @@ export async function publishForm(ctx: ServiceContext, id: string, body: FormAct
     const f = await forChange(tx, scope, id, body.version);
     if (!hasQuestions(f.draft)) throw new AppError('form.nothing_to_ask');
     if (!limitEnforceable(f.draft, f.submissionLimit)) throw new AppError('form.limit_needs_field');
+    const badTag = unknownTagOption(f.draft);
+    if (badTag)
+      throw new AppError(
+        'form.tag_option_unknown',
+        { field: badTag.field.label },
+        {
+          field: badTag.field.key,
+          option: badTag.option,
+          issues: [{ path: badTag.path, code: 'maps_tag_option' }],
+        },
+      );
     const latest = f.currentVersionNo ? await findVersion(tx, id, f.currentVersionNo) : null;
     const unchanged = latest && frozenOf(f) === frozenOf(latest);
     const now = new Date();

@@ -1,4 +1,11 @@
-import type { FormField, FormTemplate, FormTemplateKey } from '@linli/shared';
+import {
+  type FormField,
+  type FormOption,
+  type FormTemplate,
+  type FormTemplateKey,
+  TAGS,
+  type TagCode,
+} from '@linli/shared';
 
 /**
  * The five forms committees ask for most (issue 4), as definitions a worker copies and adapts.
@@ -26,11 +33,18 @@ const address: FormField = {
   type: 'address',
   label: '现居住地址',
   labelEn: 'Where you live now',
-  help: '依次选择小区、楼栋和房号',
-  helpEn: 'Choose the compound, then the building and the flat',
+  help: '依次选择小区、楼栋、单元和房号',
+  helpEn: 'Choose the compound, then the building, the entrance and the flat',
   required: true,
   maps: 'household.dwelling',
 };
+/** An option that adds a resident tag: the tag code as its value, the catalogue's words as its label. */
+const tagOption = (code: TagCode): FormOption => ({
+  value: code,
+  label: TAGS[code].zh,
+  labelEn: TAGS[code].en,
+});
+
 const consent: FormField = {
   key: 'consent',
   type: 'consent',
@@ -194,7 +208,42 @@ const TEMPLATES: FormTemplate[] = [
         {
           title: '填写人',
           titleEn: 'Who is filling this in',
-          fields: [address, name, phone],
+          fields: [
+            address,
+            name,
+            phone,
+            {
+              key: 'situation',
+              type: 'multi',
+              label: '您本人是否属于以下情况（选填）',
+              labelEn: 'Does either of these apply to you (optional)',
+              help: '独居、空巢的老人，社区会定期联系看望',
+              helpEn:
+                'The committee keeps in touch with older people who live alone or whose children have left',
+              maps: 'resident.tags',
+              options: [tagOption('living_alone'), tagOption('empty_nest')],
+            },
+            // The register wants someone to call for an older resident living alone.
+            {
+              key: 'emergency_name',
+              type: 'text',
+              label: '紧急联系人姓名',
+              labelEn: 'Emergency contact name',
+              required: true,
+              max: 50,
+              maps: 'resident.emergencyContactName',
+              showIf: { field: 'situation', op: 'includes', value: 'living_alone' },
+            },
+            {
+              key: 'emergency_phone',
+              type: 'phone',
+              label: '紧急联系人电话',
+              labelEn: 'Emergency contact phone',
+              required: true,
+              maps: 'resident.emergencyContactPhone',
+              showIf: { field: 'situation', op: 'includes', value: 'living_alone' },
+            },
+          ],
         },
         {
           title: '变化情况',

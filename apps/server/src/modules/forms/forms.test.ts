@@ -740,6 +740,64 @@ describe('public places', () => {
     // An address anywhere in the street is inside; another street's is not.
     expect((await submit(form.slug, goodAnswers({ address: { dwellingId: dwellingB } }))).status).toBe(201);
   });
+
+  it('ask a building of several entrances for its entrance, then list that entrance’s flats by number', async () => {
+    const form = await newForm(await as(world.users.adminA));
+    const get = async (q: string, lang?: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/public/forms/${form.slug}/places${q}`,
+          headers: lang ? { 'accept-language': lang } : {},
+        })
+      ).json() as { items: { id: string; label: string }[]; entrances?: { id: string; label: string }[] };
+    const building = await get(`?buildingId=${buildingA}`);
+    expect(building.entrances!.map((e) => e.label)).toEqual(['1单元', '2单元']);
+    const english = await get(`?buildingId=${buildingA}`, 'en-US');
+    expect(english.entrances!.map((e) => e.label)).toEqual(['Entrance 1', 'Entrance 2']);
+
+    const second = await get(`?entranceId=${building.entrances![1]!.id}`);
+    expect(second.items.map((d) => d.label)).toEqual(['101', '102', '201', '202', '301', '302']);
+    // The same flats the building lists under 2单元, by the same ids.
+    const underSecond = building.items.filter((d) => d.label.startsWith('2单元 '));
+    expect(second.items.map((d) => d.id)).toEqual(underSecond.map((d) => d.id));
+    expect(second.entrances).toBeUndefined();
+
+    // A flat chosen this way is answered and labelled like any other.
+    const flat = second.items.find((d) => d.label === '301')!;
+    const sent = await submit(form.slug, goodAnswers({ address: { dwellingId: flat.id } }));
+    expect(sent.status).toBe(201);
+    const [row] = await rowsOf(form.id);
+    expect(row!.dwellingId).toBe(flat.id);
+  });
+
+  it('list a single-entrance building’s flats directly, and nothing of another community’s entrance', async () => {
+    const b = await as(world.users.adminB);
+    const formB = await newForm(b, {}, { areaId: world.communityB.id });
+    const getB = async (q: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/public/forms/${formB.slug}/places${q}` })).json() as {
+        items: { id: string; label: string }[];
+        entrances?: unknown;
+      };
+    const [compound] = (await getB('')).items;
+    const [building9] = (await getB(`?compoundId=${compound!.id}`)).items;
+    const single = await getB(`?buildingId=${building9!.id}`);
+    expect(single.items).toEqual([{ id: dwellingB, label: '101' }]);
+    expect(single.entrances).toBeUndefined();
+
+    // Community A's form knows neither community B's building nor its entrance.
+    const detail = await b.get<{ entrances: { id: string }[] }>(`/api/buildings/${building9!.id}`);
+    expect(detail.status).toBe(200);
+    const formA = await newForm(await as(world.users.adminA));
+    const getA = async (q: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/public/forms/${formA.slug}/places${q}` })).json();
+    expect(await getA(`?buildingId=${building9!.id}`)).toEqual({ items: [] });
+    expect(await getA(`?entranceId=${detail.body.entrances[0]!.id}`)).toEqual({ items: [] });
+    // Its own entrances are listed to it, and to community B's form they are as unknown.
+    const entranceA = (await getA(`?buildingId=${buildingA}`)).entrances[0].id;
+    expect((await getA(`?entranceId=${entranceA}`)).items).toHaveLength(6);
+    expect(await getB(`?entranceId=${entranceA}`)).toEqual({ items: [] });
+  });
 });
 
 describe('console', () => {

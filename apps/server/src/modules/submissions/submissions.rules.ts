@@ -4,6 +4,7 @@ import {
   type FormDefinition,
   type FormField,
   fieldsOf,
+  isFormTagCode,
   isSensitiveAnswerField,
   LEDGER_VALUE_LABELS,
   type Locale,
@@ -11,6 +12,8 @@ import {
   maskPhone,
   type RegisterTarget,
   type SubmissionStatus,
+  TAGS,
+  type TagCode,
 } from '@linli/shared';
 
 /** Which status a worker may set by hand from which; `applied` and `withdrawn` are final. */
@@ -82,8 +85,14 @@ export function mappedAnswers(definition: FormDefinition, answers: Answers): Map
   return out;
 }
 
-/** The resident field each target writes; the dwelling is not a resident field (it places the household). */
-export const RESIDENT_FIELD: Record<Exclude<RegisterTarget, 'household.dwelling'>, string> = {
+/**
+ * The resident field each target writes; the dwelling is not a resident field (it places the household),
+ * and tags are added to the ones the resident has rather than written over them.
+ */
+export const RESIDENT_FIELD: Record<
+  Exclude<RegisterTarget, 'household.dwelling' | 'resident.tags'>,
+  string
+> = {
   'resident.name': 'name',
   'resident.formerName': 'formerName',
   'resident.phone': 'phone',
@@ -103,6 +112,7 @@ const TARGET_OF_FIELD = new Map<string, RegisterTarget>([
   ...Object.entries(RESIDENT_FIELD).map(([t, f]) => [f, t as RegisterTarget] as const),
   // A move (the answered address) names the dwelling it goes to.
   ['dwellingId', 'household.dwelling'],
+  ['tags', 'resident.tags'],
 ]);
 
 /** The target a register error names (`emergencyContactName` → `resident.emergencyContactName`). */
@@ -123,6 +133,22 @@ export function registerValue(value: AnswerValue): string | null {
   if (typeof value === 'number') return String(value);
   if (value && typeof value === 'object' && 'dwellingId' in value) return value.dwellingId;
   return null;
+}
+
+/**
+ * The tags a `resident.tags` answer chooses, in the catalogue's order. Publishing admits only tags a form
+ * may add; should anything else reach here, it is passed over rather than written.
+ */
+export function answerTags(value: AnswerValue): TagCode[] {
+  const chosen = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return (Object.keys(TAGS) as TagCode[]).filter((code) => chosen.includes(code) && isFormTagCode(code));
+}
+
+/** Tags as one line in the reader's language, as the diff shows them. */
+export function tagsText(codes: readonly TagCode[], locale: Locale): string {
+  return codes
+    .map((code) => (locale === 'en-US' ? TAGS[code].en : TAGS[code].zh))
+    .join(locale === 'en-US' ? ', ' : '、');
 }
 
 /** Masks a register value of a sensitive target for display. */

@@ -15,6 +15,8 @@ import {
   type SubmissionExport,
   type SubmissionListQuery,
   type SubmissionMark,
+  TAGS,
+  type TagCode,
   todayInShanghai,
 } from '@linli/shared';
 import type { z } from 'zod';
@@ -68,6 +70,7 @@ import {
   versionsOfForm,
 } from './submissions.repository';
 import {
+  answerTags,
   CHAIN_NO_HEADER,
   canApply,
   canMark,
@@ -89,6 +92,7 @@ import {
   SENSITIVE_TARGETS,
   STATUS_LABELS,
   sensitiveAnswers,
+  tagsText,
   targetOfResidentField,
 } from './submissions.rules';
 
@@ -366,7 +370,7 @@ function currentOf(
   ctx: ServiceContext,
   found: ResidentRowOf,
   address: string,
-  target: RegisterTarget,
+  target: Exclude<RegisterTarget, 'resident.tags'>,
   proposed: string,
 ): { current: string | null; equal: boolean } {
   const r = found.resident;
@@ -406,20 +410,40 @@ export async function submissionDiff(ctx: ServiceContext, id: string, residentId
   const mapped = mappedAnswers(version.definition, answersOf(ctx, row));
   let found: ResidentRowOf | null = null;
   let address = '';
+  let tags: TagCode[] = [];
   if (residentId) {
     // The presented record answers 404/403 by the register's own rules before anything is compared.
     const resident = await getResident(ctx, residentId);
     address = resident.address;
+    // An answer can add no sensitive tag, so the ones the resident has stay on their own page.
+    tags = resident.tags.filter((code) => !TAGS[code].sensitive);
     found = await findResidentInScope(ctx.db, authorize(ctx.actor, 'resident.read'), residentId);
     if (!found) throw new AppError('resident.not_found');
   }
   const rows: SubmissionDiffRow[] = [];
   for (const [target, { field, value }] of mapped) {
+    const label = ctx.locale === 'en-US' && field.labelEn ? field.labelEn : field.label;
+    if (target === 'resident.tags') {
+      const chosen = answerTags(value);
+      if (!chosen.length) continue;
+      // Applying only adds: a tag the resident has and the answer leaves out is kept, so never 'changed'.
+      const adding = chosen.filter((code) => !tags.includes(code));
+      rows.push({
+        target,
+        fieldKey: field.key,
+        label,
+        current: found && tags.length ? tagsText(tags, ctx.locale) : null,
+        proposed: tagsText(chosen, ctx.locale),
+        state: adding.length ? 'new' : 'same',
+        sensitive: false,
+        applicable: true,
+      });
+      continue;
+    }
     const raw = registerValue(value);
     if (raw === null) continue;
     const sensitive = SENSITIVE_TARGETS.includes(target);
     const proposed = sensitive ? maskTarget(target, raw) : displayAnswer(field, value, ctx.locale);
-    const label = ctx.locale === 'en-US' && field.labelEn ? field.labelEn : field.label;
     if (!found) {
       rows.push({
         target,
@@ -516,10 +540,12 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
     if (missing.length) throw notAnswered(missing);
     const values: Record<string, string> = {};
     for (const target of fields) {
-      if (target === 'household.dwelling') continue;
+      if (target === 'household.dwelling' || target === 'resident.tags') continue;
       values[RESIDENT_FIELD[target]] = registerValue(mapped.get(target)!.value)!;
     }
     if (values.idNumber) values.idType = 'resident_id';
+    const chosenTags = fields.includes('resident.tags') ? answerTags(mapped.get('resident.tags')!.value) : [];
+    let addedTags = chosenTags;
     const txCtx: ServiceContext = { ...ctx, db: tx };
     let residentId: string;
     if (body.residentId) {
@@ -530,9 +556,18 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
         : null;
       const moving = answered !== null && answered !== current.resident.dwellingId;
       let residentVersion = body.residentVersion ?? current.resident.version;
+      let tags: TagCode[] | undefined;
+      if (chosenTags.length) {
+        // The register's update takes the whole list the worker can see (and keeps what is hidden from
+        // them), so the answer's tags are added to that list: an answer never takes a tag away. Read
+        // after the version above, so a tag changed in between fails the update's version check.
+        const have = (await getResident(txCtx, body.residentId)).tags.filter((code) => !TAGS[code].derived);
+        addedTags = chosenTags.filter((code) => !have.includes(code));
+        if (addedTags.length) tags = [...have, ...addedTags];
+      }
       // A move alone is not also an empty edit of the record.
-      if (!moving || Object.keys(values).length > 0) {
-        const input = ResidentUpdate.safeParse({ version: residentVersion, ...values });
+      if (!moving || Object.keys(values).length > 0 || tags) {
+        const input = ResidentUpdate.safeParse({ version: residentVersion, ...values, tags });
         if (!input.success)
           throw new AppError('request.validation', {}, { issues: registerIssues(input.error) });
         const updated = await namingTargets(() => updateResident(txCtx, body.residentId!, input.data));
@@ -564,7 +599,11 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
           .find((v) => v !== undefined);
       const dwellingId = address === undefined ? null : registerValue(address);
       if (!dwellingId) throw notAnswered(['household.dwelling']);
-      const input = ResidentCreate.safeParse({ dwellingId, ...values });
+      const input = ResidentCreate.safeParse({
+        dwellingId,
+        ...values,
+        ...(chosenTags.length > 0 && { tags: chosenTags }),
+      });
       if (!input.success)
         throw new AppError('request.validation', {}, { issues: registerIssues(input.error) });
       residentId = (
@@ -600,6 +639,7 @@ export async function applySubmission(ctx: ServiceContext, id: string, body: Sub
         status: { from: s.status, to: 'applied' },
         residentId: { to: residentId },
         fields: { to: fields },
+        ...(fields.includes('resident.tags') && { tags: { to: addedTags } }),
         ...(body.create && { created: { to: true } }),
       },
       delegationId: grant.delegationId,

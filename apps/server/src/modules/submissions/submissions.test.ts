@@ -15,6 +15,7 @@ import {
 import { resolveFieldCrypto } from '../../platform/crypto';
 import { auditLog } from '../audit/audit.table';
 import { formSubmissions, forms } from '../forms/forms.table';
+import { tagCodec } from '../registry/registry.service';
 import { residents, residentTags } from '../registry/registry.table';
 import { seedForm, seedSubmission } from './submissions.test-data';
 
@@ -680,6 +681,218 @@ describe('matching and applying', () => {
       .from(auditLog)
       .where(and(eq(auditLog.entityId, elder.id), eq(auditLog.action, 'submission.apply')));
     expect(applyAudit).toHaveLength(0);
+  });
+
+  describe('tags', () => {
+    const tagDefinition: FormDefinition = {
+      sections: [
+        {
+          title: '',
+          fields: [
+            { key: 'name', type: 'text', label: '姓名', required: true, maps: 'resident.name' },
+            { key: 'addr', type: 'address', label: '住址', maps: 'household.dwelling' },
+            {
+              key: 'situation',
+              type: 'multi',
+              label: '您是否属于以下情况',
+              maps: 'resident.tags',
+              options: [
+                { value: 'empty_nest', label: '空巢' },
+                { value: 'party_member', label: '党员' },
+                { value: 'volunteer', label: '志愿者' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    type TagDiff = {
+      residentVersion: number;
+      rows: { target: string; current: string | null; proposed: string; state: string }[];
+    };
+    const storedTags = async (id: string) =>
+      (await t.database.db.select().from(residentTags).where(eq(residentTags.residentId, id)))
+        .map((r) => r.tag)
+        .sort();
+
+    it('adds exactly the chosen tags the resident lacks, keeping every other, with provenance and audit', async () => {
+      const tagForm = await seedForm(t.database.db, world.communityA, tagDefinition);
+      const admin = await as(world.users.adminA);
+      // 低保 is sensitive: the worker applying cannot see it, and the answer must not take it away.
+      const r = await resident(admin, {
+        dwellingId: dwellingsA[0],
+        name: '标签甲',
+        tags: ['party_member', 'subsistence'],
+      });
+      const before = await storedTags(r.id);
+      const row = await submit(
+        { name: '标签甲', addr: { dwellingId: dwellingsA[0] }, situation: ['party_member', 'volunteer'] },
+        {},
+        tagForm,
+      );
+      const s = await as(world.users.workerA);
+      const diff = await s.get<TagDiff>(`/api/submissions/${row.id}/diff?residentId=${r.id}`);
+      expect(diff.status, JSON.stringify(diff.body)).toBe(200);
+      expect(diff.body.rows.find((x) => x.target === 'resident.tags')).toEqual(
+        expect.objectContaining({ current: '党员', proposed: '党员、志愿者', state: 'new' }),
+      );
+      // The admin sees the sensitive tag on the resident's page, but the diff leaves it out too.
+      const adminDiff = await admin.get<TagDiff>(`/api/submissions/${row.id}/diff?residentId=${r.id}`);
+      expect(JSON.stringify(adminDiff.body)).not.toContain('低保');
+
+      const applied = await s.post<{ residentId: string }>(`/api/submissions/${row.id}/apply`, {
+        version: 1,
+        residentId: r.id,
+        residentVersion: diff.body.residentVersion,
+        fields: ['resident.tags'],
+      });
+      expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+      expect(await storedTags(r.id)).toEqual([...before, 'volunteer'].sort());
+      expect(before).toContain(tagCodec(crypto).toToken('subsistence'));
+      const [kept] = await t.database.db
+        .select()
+        .from(residentTags)
+        .where(and(eq(residentTags.residentId, r.id), eq(residentTags.tag, 'party_member')));
+      // A tag the resident had keeps its row, so who set it and when stay known.
+      expect(kept!.createdBy).toBe(world.users.adminA.id);
+
+      const timeline = await admin.get<{
+        items: { kind: string; changes: Record<string, { from?: unknown; to?: unknown }> | null }[];
+      }>(`/api/residents/${r.id}/timeline`);
+      expect(timeline.body.items.find((e) => e.kind === 'submission.apply')?.changes?.provenance?.to).toBe(
+        `表单「${tagForm.versions[0]!.title}」v1 答卷 ${row.reference}`,
+      );
+      const update = timeline.body.items.find((e) => e.kind === 'resident.update');
+      const tagChange = update?.changes?.tags as { from: string[]; to: string[] };
+      expect([...tagChange.from].sort()).toEqual(['[redacted]', 'party_member']);
+      expect([...tagChange.to].sort()).toEqual(['[redacted]', 'party_member', 'volunteer']);
+      const [audit] = await t.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityId, row.id), eq(auditLog.action, 'submission.apply')));
+      expect(audit!.changes).toMatchObject({
+        fields: { to: ['resident.tags'] },
+        tags: { to: ['volunteer'] },
+        residentId: { to: r.id },
+      });
+
+      // An answer choosing only tags the resident has adds nothing: the same, never 'changed'.
+      const again = await submit({ name: '标签甲', situation: ['volunteer'] }, {}, tagForm);
+      const same = await s.get<TagDiff>(`/api/submissions/${again.id}/diff?residentId=${r.id}`);
+      expect(same.body.rows.find((x) => x.target === 'resident.tags')).toMatchObject({
+        current: '党员、志愿者',
+        state: 'same',
+      });
+    });
+
+    it('gives a resident created from the answer its tags', async () => {
+      const tagForm = await seedForm(t.database.db, world.communityA, tagDefinition);
+      const row = await submit(
+        { name: '标签乙', addr: { dwellingId: dwellingsA[2] }, situation: ['empty_nest'] },
+        {},
+        tagForm,
+      );
+      const s = await as(world.users.workerA);
+      const preview = await s.get<TagDiff>(`/api/submissions/${row.id}/diff`);
+      expect(preview.body.rows.find((x) => x.target === 'resident.tags')).toMatchObject({
+        current: null,
+        proposed: '空巢',
+        state: 'new',
+      });
+      const created = await s.post<{ residentId: string }>(`/api/submissions/${row.id}/apply`, {
+        version: 1,
+        create: true,
+        fields: ['resident.name', 'household.dwelling', 'resident.tags'],
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const r = await s.get<Resident & { tags: string[] }>(`/api/residents/${created.body.residentId}`);
+      expect(r.body.tags).toEqual(['empty_nest']);
+      expect(r.body.provenance).toBe(`表单「${tagForm.versions[0]!.title}」v1 答卷 ${row.reference}`);
+    });
+
+    it('answers 404 to another community on the diff and apply of a tag answer', async () => {
+      const tagFormB = await seedForm(t.database.db, world.communityB, tagDefinition);
+      const other = await submit(
+        { name: '标签丙', addr: { dwellingId: dwellingB }, situation: ['volunteer'] },
+        {},
+        tagFormB,
+      );
+      const s = await as(world.users.workerA);
+      for (const res of [
+        await s.get<ErrorBody>(`/api/submissions/${other.id}/diff`),
+        await s.post<ErrorBody>(`/api/submissions/${other.id}/apply`, {
+          version: 1,
+          create: true,
+          fields: ['resident.name', 'resident.tags'],
+        }),
+      ]) {
+        expect(res.status).toBe(404);
+        expect(res.body.error.code).toBe('submission.not_found');
+      }
+      const [still] = await t.database.db
+        .select()
+        .from(formSubmissions)
+        .where(eq(formSubmissions.id, other.id));
+      expect(still!.status).toBe('new');
+    });
+
+    it('refuses to publish a tag question whose option is no tag a form may add, naming the field', async () => {
+      const s = await as(world.users.workerA);
+      const created = await s.post<{ id: string; version: number }>('/api/forms', {
+        areaId: world.communityA.id,
+        title: unique('标签表'),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const draft = (value: string) => ({
+        sections: [
+          {
+            title: '',
+            fields: [
+              { key: 'name', type: 'text', label: '姓名', maps: 'resident.name' },
+              {
+                key: 'situation',
+                type: 'single',
+                label: '家庭情况',
+                maps: 'resident.tags',
+                options: [
+                  { value: 'living_alone', label: '独居' },
+                  { value, label: '其他' },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      let version = created.body.version;
+      // A sensitive tag, a derived one, and a value that is no tag at all.
+      for (const value of ['subsistence', 'aged_80', 'other']) {
+        const saved = await s.patch<{ version: number }>(`/api/forms/${created.body.id}`, {
+          version,
+          draft: draft(value),
+        });
+        expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+        version = saved.body.version;
+        const refused = await s.post<ErrorBody & { error: { message: string } }>(
+          `/api/forms/${created.body.id}/publish`,
+          { version },
+        );
+        expect(refused.status).toBe(422);
+        expect(refused.body.error.code).toBe('form.tag_option_unknown');
+        expect(refused.body.error.message).toContain('家庭情况');
+        expect(refused.body.error.details?.issues?.map((i) => i.path)).toEqual([
+          'draft.sections.0.fields.1.options',
+        ]);
+      }
+      const fixed = await s.patch<{ version: number }>(`/api/forms/${created.body.id}`, {
+        version,
+        draft: draft('volunteer'),
+      });
+      const published = await s.post<{ status: string }>(`/api/forms/${created.body.id}/publish`, {
+        version: fixed.body.version,
+      });
+      expect(published.status, JSON.stringify(published.body)).toBe(200);
+      expect(published.body.status).toBe('published');
+    });
   });
 });
 
