@@ -16,7 +16,8 @@ function residentId(birth: string, seq: string): string {
 }
 
 type Option = { value: string; label: string; capacity?: number };
-type Definition = { sections: { fields: { key: string; options?: Option[] }[] }[] };
+const PHONE_MESSAGE = '请填写本人常用的 11 位手机号，社区只用它联系您';
+type Definition = { sections: { fields: { key: string; options?: Option[]; message?: string }[] }[] };
 type Form = { id: string; slug: string; version: number; submissionCount: number; draft: Definition };
 
 /** Fills the newcomer template the way a resident does on a phone. */
@@ -84,8 +85,15 @@ describe('public form journey (resident on a 375 px phone, Chinese)', () => {
       title: `新来人员登记${RUN}`,
       template: 'newcomer',
     });
-    form = await api<Form>(journey.page, 'POST', `/api/forms/${draft.id}/publish`, {
+    // The worker words what a wrong phone number is told, in place of the standard message.
+    const definition = structuredClone(draft.draft);
+    definition.sections.flatMap((s) => s.fields).find((f) => f.key === 'phone')!.message = PHONE_MESSAGE;
+    const edited = await api<Form>(journey.page, 'PATCH', `/api/forms/${draft.id}`, {
       version: draft.version,
+      draft: definition,
+    });
+    form = await api<Form>(journey.page, 'POST', `/api/forms/${draft.id}/publish`, {
+      version: edited.version,
     });
     expect(form.slug).toMatch(/^[a-z0-9]{6,32}$/);
     expect(form.submissionCount).toBe(0);
@@ -141,7 +149,7 @@ describe('public form journey (resident on a 375 px phone, Chinese)', () => {
     await page.getByTestId('field-hukou_address').waitFor();
     await fillNewcomer(page, { name: '王小红', phone: '12345', id: residentId('19900307', '123') });
     expect(await page.getByTestId('field-hukou_address').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('error-phone').textContent()).toBe('请填写 11 位手机号');
+    await expect.poll(() => page.getByTestId('error-phone').textContent()).toBe(PHONE_MESSAGE);
     // Sending with the bad number stays on the phone and takes the resident to the field.
     await page.getByTestId('submit').click();
     await page.getByTestId('form-errors').waitFor();

@@ -74,3 +74,23 @@ describe('a frozen (published) definition', () => {
     expect(fieldsOf(frozen).map((f) => f.key)).toEqual(['name', 'sex', 'pets', 'note', 'info', 'ok']);
   });
 });
+
+describe('a field’s own message', () => {
+  const field = {
+    message: '请填写户籍地派出所的全称',
+    messageEn: 'Give the full name of the police station',
+  };
+  it('words what was written wrong, in the reader’s language, the Chinese when there is no English', () => {
+    const tooLong = { field: 'station', code: 'too_long' as const, params: { max: 20 } };
+    expect(formAnswerMessage(tooLong, 'zh-CN', field)).toBe(field.message);
+    expect(formAnswerMessage(tooLong, 'en-US', field)).toBe(field.messageEn);
+    expect(formAnswerMessage(tooLong, 'en-US', { message: field.message })).toBe(field.message);
+    expect(formAnswerMessage(tooLong, 'zh-CN', {})).toBe('内容过长，最多 20 个字');
+  });
+  it('leaves a blank required field and what the register decided in the standard words', () => {
+    expect(formAnswerMessage({ field: 'station', code: 'required' }, 'zh-CN', field)).toBe('此项必填');
+    expect(formAnswerMessage({ field: 'home', code: 'address_outside' }, 'zh-CN', field)).toBe(
+      '所选住址不在本表单服务的范围内',
+    );
+  });
+});

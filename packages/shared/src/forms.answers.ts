@@ -71,6 +71,12 @@ export type FormField = {
   labelEn?: string;
   help?: string;
   helpEn?: string;
+  /**
+   * What the resident reads when the answer is not accepted as written (format, range, length), in
+   * the author's words instead of the standard ones, e.g. "请填写户籍地派出所的全称".
+   */
+  message?: string;
+  messageEn?: string;
   required?: boolean;
   /** number: bounds of the value; text/textarea: max is the maximum length. */
   min?: number;
@@ -147,7 +153,33 @@ export function localText(
   return (locale === 'en-US' && en) || zh || '';
 }
 
-export function formAnswerMessage(issue: FormAnswerIssue, locale: 'zh-CN' | 'en-US'): string {
+/**
+ * The issues about what was written, which a field's own message may word instead. A blank required
+ * field, a missing consent and what the register or the form's state decided (an address outside the
+ * area, a full option, a lost upload) keep the standard words: the author's message cannot know them.
+ */
+const AUTHOR_WORDED: ReadonlySet<FormAnswerIssueCode> = new Set<FormAnswerIssueCode>([
+  'type',
+  'too_long',
+  'too_small',
+  'too_big',
+  'not_integer',
+  'not_an_option',
+  'date',
+  'datetime',
+  'phone',
+  'id_number',
+  'temperature',
+  'file_too_large',
+]);
+
+export function formAnswerMessage(
+  issue: FormAnswerIssue,
+  locale: 'zh-CN' | 'en-US',
+  field?: Pick<FormField, 'message' | 'messageEn'>,
+): string {
+  if (field?.message && AUTHOR_WORDED.has(issue.code))
+    return localText(field.message, field.messageEn, locale);
   const template = FORM_ANSWER_ISSUES[issue.code][locale === 'en-US' ? 'en' : 'zh'];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(issue.params?.[k] ?? ''));
 }

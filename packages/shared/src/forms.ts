@@ -34,6 +34,8 @@ export const FormFieldSchema = z.strictObject({
   labelEn: optionalText(500).optional(),
   help: optionalText(500).optional(),
   helpEn: optionalText(500).optional(),
+  message: optionalText(200).optional(),
+  messageEn: optionalText(200).optional(),
   required: z.boolean().optional(),
   min: z.number().finite().min(-1e9).max(1e9).optional(),
   max: z.number().finite().min(-1e9).max(1e9).optional(),

@@ -260,6 +260,29 @@ export function FieldEditor({
           </Form.Item>
         </Col>
       </Row>
+      {type !== 'info' && (
+        <Row gutter={12}>
+          <Col span={12}>
+            <Form.Item
+              name={[name, 'message']}
+              label={t('forms.builder.message')}
+              extra={t('forms.builder.messageHint')}
+              rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
+            >
+              <Input placeholder={t('forms.builder.messagePlaceholder')} data-testid="field-message" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item
+              name={[name, 'messageEn']}
+              label={t('forms.builder.messageEn')}
+              rules={[{ max: 200, message: t('validation.maxLength', { max: 200 }) }]}
+            >
+              <Input data-testid="field-message-en" />
+            </Form.Item>
+          </Col>
+        </Row>
+      )}
       {type && NUMERIC_TYPES.includes(type) && (
         <Row gutter={12}>
           <Col span={8}>

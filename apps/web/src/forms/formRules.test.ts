@@ -108,6 +108,24 @@ describe('cleanDefinition', () => {
     });
   });
 
+  it('keeps a field’s own message trimmed, and none on a text block that takes no answer', () => {
+    const cleaned = cleanDefinition({
+      sections: [
+        {
+          title: '基本信息',
+          fields: [
+            { key: 'phone', type: 'phone', label: '手机', message: ' 请填写本人手机号 ', messageEn: '' },
+            { key: 'note', type: 'info', label: '说明', message: '不会显示' },
+          ],
+        },
+      ],
+    });
+    expect(cleaned.sections[0]!.fields).toEqual([
+      { key: 'phone', type: 'phone', label: '手机', message: '请填写本人手机号' },
+      { key: 'note', type: 'info', label: '说明' },
+    ]);
+  });
+
   it('reads an empty or missing value as a definition without sections', () => {
     expect(cleanDefinition(undefined)).toEqual({ sections: [] });
   });

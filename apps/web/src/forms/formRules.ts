@@ -77,9 +77,14 @@ function cleanField(raw: unknown): FormField {
   const labelEn = text(f.labelEn);
   const help = text(f.help);
   const helpEn = text(f.helpEn);
+  const message = text(f.message);
+  const messageEn = text(f.messageEn);
   if (labelEn) field.labelEn = labelEn;
   if (help) field.help = help;
   if (helpEn) field.helpEn = helpEn;
+  // A field that only shows text takes no answer to refuse.
+  if (message && type !== 'info') field.message = message;
+  if (messageEn && type !== 'info') field.messageEn = messageEn;
   if (f.required) field.required = true;
   // Phones and ID numbers are always masked; the flag is for the rest (health, welfare …).
   if (f.sensitive && type !== 'info' && type !== 'phone' && type !== 'id_number') field.sensitive = true;

@@ -1186,6 +1186,11 @@ export const enUS: Messages = {
       help: 'Hint',
       helpPlaceholder: 'Shown under the question',
       helpEn: 'Hint in English (optional)',
+      message: 'Message when the answer is wrong (optional)',
+      messagePlaceholder: 'e.g. Enter the full name of the police station of your hukou',
+      messageHint:
+        'Shown to residents instead of the standard wording when the format, length or range is wrong; a blank required field still says it is required.',
+      messageEn: 'That message in English (optional)',
       min: 'Minimum',
       max: 'Maximum',
       unit: 'Unit',

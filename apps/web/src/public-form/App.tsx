@@ -226,16 +226,17 @@ export function App() {
   /** What to show under each field: client rules once touched (blanks only after a send), then the server's word. */
   const errors = useMemo(() => {
     const shown: Record<string, string> = {};
-    if (check && !check.ok) {
+    if (form && check && !check.ok) {
+      const fields = new Map(fieldsOf(form.definition).map((f) => [f.key, f]));
       for (const issue of check.issues) {
         if (shown[issue.field]) continue;
         if (attempted || (touched.has(issue.field) && issue.code !== 'required' && issue.code !== 'consent'))
-          shown[issue.field] = formAnswerMessage(issue, locale);
+          shown[issue.field] = formAnswerMessage(issue, locale, fields.get(issue.field));
       }
     }
     for (const [key, message] of Object.entries(serverIssues)) shown[key] ??= message;
     return shown;
-  }, [check, attempted, touched, serverIssues, locale]);
+  }, [form, check, attempted, touched, serverIssues, locale]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a send asked for it, with that render's errors.
   useEffect(() => {

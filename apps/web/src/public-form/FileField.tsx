@@ -69,7 +69,11 @@ export function FileField({ field, value, onChange, slug, locale, t, id, invalid
         return;
       } else {
         setProblem(
-          formAnswerMessage({ field: field.key, code: 'file_too_large', params: { max: maxKb } }, locale),
+          formAnswerMessage(
+            { field: field.key, code: 'file_too_large', params: { max: maxKb } },
+            locale,
+            field,
+          ),
         );
         return;
       }

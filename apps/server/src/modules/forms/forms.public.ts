@@ -302,7 +302,7 @@ export async function submitAnswer(
   if (!version) throw new AppError('form.version_unknown');
   const definition = version.definition;
   const checked = checkAnswers(definition, body.answers);
-  if (!checked.ok) throw invalidAnswer(checked.issues, ctx.locale);
+  if (!checked.ok) throw invalidAnswer(checked.issues, ctx.locale, definition);
   const answers: Answers = checked.answers;
 
   const places = new Map(found.place ? [[found.place.id, found.place]] : []);
@@ -314,7 +314,7 @@ export async function submitAnswer(
   }
   for (const place of places.values()) remember(knownPlaces, place.id, place, KNOWN_PLACES_MAX);
   const addressed = addressAnswers(form, definition, answers, places);
-  if (addressed.issues.length) throw invalidAnswer(addressed.issues, ctx.locale);
+  if (addressed.issues.length) throw invalidAnswer(addressed.issues, ctx.locale, definition);
 
   const reference = newReference();
   const serialised = form.mode === 'chain' || hasCapacities(definition);
@@ -360,7 +360,7 @@ export async function submitAnswer(
           definition,
           answers,
         });
-        if (claimed.issues.length) throw invalidAnswer(claimed.issues, ctx.locale);
+        if (claimed.issues.length) throw invalidAnswer(claimed.issues, ctx.locale, definition);
         await setSubmissionAnswers(tx, row.id, ctx.crypto.encrypt(JSON.stringify(claimed.answers)));
       }
       const chainNo = form.mode === 'chain' ? await countLiveBefore(tx, form.id, row.id) : null;

@@ -256,6 +256,35 @@ describe('public submit', () => {
     expect(await rowsOf(form.id)).toHaveLength(0);
   });
 
+  it('words a refused answer in the field’s own message where its author wrote one', async () => {
+    const phone = DEFINITION.sections[0]!.fields.find((f) => f.key === 'phone')!;
+    const definition: FormDefinition = {
+      sections: [
+        {
+          title: '基本信息',
+          fields: DEFINITION.sections[0]!.fields.map((f) =>
+            f === phone
+              ? { ...f, message: '请填写本人常用的手机号', messageEn: 'Enter the mobile number you use' }
+              : f,
+          ),
+        },
+      ],
+    };
+    const form = await newForm(await as(world.users.adminA), {}, { definition });
+    const bad = { name: '', phone: '12345', address: { dwellingId: dwellingsA[0]!.id } };
+    const messages = async (lang?: string) => {
+      const res = await submit(form.slug, bad, lang ? { lang } : {});
+      expect(res.status).toBe(400);
+      return Object.fromEntries(res.body.error.details!.issues!.map((i) => [i.path, i.message]));
+    };
+    expect(await messages()).toEqual({ name: '此项必填', phone: '请填写本人常用的手机号' });
+    expect(await messages('en-US')).toEqual({
+      name: 'This field is required',
+      phone: 'Enter the mobile number you use',
+    });
+    expect(await rowsOf(form.id)).toHaveLength(0);
+  });
+
   it('refuses an address outside the form’s area, on that field', async () => {
     const form = await newForm(await as(world.users.adminA));
     const res = await submit(form.slug, goodAnswers({ address: { dwellingId: dwellingB } }));
