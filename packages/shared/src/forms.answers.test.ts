@@ -89,6 +89,9 @@ describe('a field’s own message', () => {
   });
   it('leaves a blank required field and what the register decided in the standard words', () => {
     expect(formAnswerMessage({ field: 'station', code: 'required' }, 'zh-CN', field)).toBe('此项必填');
+    // The size limit is the system's, and the resident needs the number to pick a smaller file.
+    const big = { field: 'photo', code: 'file_too_large' as const, params: { max: 2048 } };
+    expect(formAnswerMessage(big, 'zh-CN', field)).toBe('文件过大，最大 2048 KB');
     expect(formAnswerMessage({ field: 'home', code: 'address_outside' }, 'zh-CN', field)).toBe(
       '所选住址不在本表单服务的范围内',
     );

@@ -155,8 +155,9 @@ export function localText(
 
 /**
  * The issues about what was written, which a field's own message may word instead. A blank required
- * field, a missing consent and what the register or the form's state decided (an address outside the
- * area, a full option, a lost upload) keep the standard words: the author's message cannot know them.
+ * field, a missing consent, a file over the size limit and what the register or the form's state decided
+ * (an address outside the area, a full option, a lost upload) keep the standard words: the author's
+ * message cannot know them.
  */
 const AUTHOR_WORDED: ReadonlySet<FormAnswerIssueCode> = new Set<FormAnswerIssueCode>([
   'type',
@@ -170,7 +171,6 @@ const AUTHOR_WORDED: ReadonlySet<FormAnswerIssueCode> = new Set<FormAnswerIssueC
   'phone',
   'id_number',
   'temperature',
-  'file_too_large',
 ]);
 
 export function formAnswerMessage(

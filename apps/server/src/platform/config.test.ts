@@ -22,12 +22,12 @@ describe('LINLI_PUBLIC_URL', () => {
     expect(loadConfig({}).publicUrl).toBeNull();
   });
 
-  it('keeps the address without its trailing slash, with a path prefix if it has one', () => {
+  it('keeps the address without its trailing slash', () => {
     expect(loadConfig({ LINLI_PUBLIC_URL: 'https://linli.example.cn/' }).publicUrl).toBe(
       'https://linli.example.cn',
     );
-    expect(loadConfig({ LINLI_PUBLIC_URL: 'http://jd.example.cn:8080/linli//' }).publicUrl).toBe(
-      'http://jd.example.cn:8080/linli',
+    expect(loadConfig({ LINLI_PUBLIC_URL: 'http://jd.example.cn:8080' }).publicUrl).toBe(
+      'http://jd.example.cn:8080',
     );
   });
 
@@ -37,6 +37,8 @@ describe('LINLI_PUBLIC_URL', () => {
       'ftp://linli.example.cn',
       'https://x.cn/?a=1',
       'https://x.cn/#top',
+      // The resident's page cannot run under a prefix: its links would be dead.
+      'https://gov.example.cn/linli',
     ]) {
       const problems = problemsOf({ LINLI_PUBLIC_URL: bad });
       expect(problems, bad).toHaveLength(1);

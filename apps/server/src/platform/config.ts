@@ -53,6 +53,11 @@ const ConfigSchema = z
     LINLI_PUBLIC_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
       .refine((v) => !/[?#]/.test(v), { error: 'must not carry a query or fragment' })
+      // The resident's page, its assets and its API calls live at the site's root: under a path prefix
+      // every QR code would open a page that cannot load.
+      .refine((v) => !URL.canParse(v) || new URL(v).pathname === '/', {
+        error: 'must be the site’s root, without a path',
+      })
       .transform((v) => v.replace(/\/+$/, ''))
       .optional()
       .describe(

@@ -260,7 +260,7 @@ export function FieldEditor({
           </Form.Item>
         </Col>
       </Row>
-      {type !== 'info' && (
+      {type !== 'info' && type !== 'consent' && (
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item

@@ -108,7 +108,7 @@ describe('cleanDefinition', () => {
     });
   });
 
-  it('keeps a field’s own message trimmed, and none on a text block that takes no answer', () => {
+  it('keeps a field’s own message trimmed, and none where it could never show (text block, consent)', () => {
     const cleaned = cleanDefinition({
       sections: [
         {
@@ -116,6 +116,7 @@ describe('cleanDefinition', () => {
           fields: [
             { key: 'phone', type: 'phone', label: '手机', message: ' 请填写本人手机号 ', messageEn: '' },
             { key: 'note', type: 'info', label: '说明', message: '不会显示' },
+            { key: 'ok', type: 'consent', label: '同意', message: '也不会显示' },
           ],
         },
       ],
@@ -123,6 +124,7 @@ describe('cleanDefinition', () => {
     expect(cleaned.sections[0]!.fields).toEqual([
       { key: 'phone', type: 'phone', label: '手机', message: '请填写本人手机号' },
       { key: 'note', type: 'info', label: '说明' },
+      { key: 'ok', type: 'consent', label: '同意' },
     ]);
   });
 

@@ -82,9 +82,10 @@ function cleanField(raw: unknown): FormField {
   if (labelEn) field.labelEn = labelEn;
   if (help) field.help = help;
   if (helpEn) field.helpEn = helpEn;
-  // A field that only shows text takes no answer to refuse.
-  if (message && type !== 'info') field.message = message;
-  if (messageEn && type !== 'info') field.messageEn = messageEn;
+  // A text block takes no answer to refuse; a consent box is only ever refused for being unticked.
+  const worded = type !== 'info' && type !== 'consent';
+  if (message && worded) field.message = message;
+  if (messageEn && worded) field.messageEn = messageEn;
   if (f.required) field.required = true;
   // Phones and ID numbers are always masked; the flag is for the rest (health, welfare …).
   if (f.sensitive && type !== 'info' && type !== 'phone' && type !== 'id_number') field.sensitive = true;

@@ -102,7 +102,7 @@ beforeAll(async () => {
   // Bursts below come from one address: the per-address limit is exercised in its own test.
   t = await startApp({
     LINLI_FORM_SUBMITS_PER_IP_PER_MINUTE: '100000',
-    LINLI_PUBLIC_URL: 'https://linli.example.cn/jd/',
+    LINLI_PUBLIC_URL: 'https://linli.example.cn/',
   });
   world = await buildWorld(t.database);
   const a = await as(world.users.adminA);
@@ -836,7 +836,7 @@ describe('console', () => {
       `/api/forms/${form.id}`,
     );
     expect(detail.status).toBe(200);
-    expect(detail.body.publicUrl).toBe(`https://linli.example.cn/jd/f/${form.slug}`);
+    expect(detail.body.publicUrl).toBe(`https://linli.example.cn/f/${form.slug}`);
   });
 
   it('creates from each template, validates drafts naming the field, and audits every change', async () => {
